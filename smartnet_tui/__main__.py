@@ -1,0 +1,3 @@
+from smartnet_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,401 @@
+"""The coverage engine: coverage per serial, renewal status per contract, and alerts.
+
+One source of truth: the CLI, the reports and the TUI all read an :class:`Analysis`.
+It computes everything once and then refreshes incrementally for the serials and
+contracts an edit touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from smartnet_tui.domain.model import (
+    Alert,
+    Contract,
+    ContractStatus,
+    Coverage,
+    Device,
+    EoX,
+    Estate,
+    Line,
+)
+
+ONE_DAY = timedelta(days=1)
+_CRIT_SEVERITY = {"critical": "critical", "high": "high"}
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    today: date
+    due_days: int = 60
+    review_days: int = 120
+
+
+# --------------------------------------------------------------------------- coverage
+def compute_coverage(lines: Sequence[Line], today: date, due_days: int) -> Coverage:
+    """Coverage of one serial from its lines (any contract, any status)."""
+    live = [ln for ln in lines if ln.counts]
+    covering = [ln for ln in live if (ln.start is None or ln.start <= today) and today <= ln.end]
+    next_start = min((ln.start for ln in live if ln.start is not None and ln.start > today), default=None)
+    if covering:
+        end = max(ln.end for ln in covering)
+        # Extend through an unbroken chain: a line starting on or before the day after
+        # the current end continues the coverage.
+        for ln in sorted((ln for ln in live if ln.end > end), key=_start_key):
+            if ln.end <= end:
+                continue
+            if ln.start is not None and ln.start > end + ONE_DAY:
+                break
+            end = ln.end
+        days_left = (end - today).days
+        return Coverage(
+            status="expiring" if days_left <= due_days else "covered",
+            coverage_end=end,
+            days_left=days_left,
+            next_start=next_start,
+            contracts=tuple(sorted({ln.contract for ln in covering})),
+        )
+    ended = [ln.end for ln in live if ln.end < today]
+    if ended:
+        end = max(ended)
+        return Coverage("lapsed", end, (end - today).days, next_start, ())
+    return Coverage("uncovered", None, None, next_start, ())
+
+
+def _start_key(line: Line) -> date:
+    return line.start or date.min
+
+
+# --------------------------------------------------------------------------- contracts
+def contract_end(contract: Contract, lines: Sequence[Line]) -> date | None:
+    """The latest end of the lines that are not terminated, else the contract's own end."""
+    return max((ln.end for ln in lines if not ln.terminated), default=contract.end)
+
+
+def renewal_bucket(days_left: int, policy: Policy) -> str:
+    if days_left < 0:
+        return "expired"
+    if days_left <= policy.due_days:
+        return "due"
+    if days_left <= policy.review_days:
+        return "review"
+    return "ok"
+
+
+def contract_annual_cost(contract: Contract, lines: Sequence[Line]) -> float | None:
+    if contract.annual_cost is not None:
+        return contract.annual_cost
+    costs = [ln.annual_cost for ln in lines if not ln.terminated and ln.annual_cost is not None]
+    return round(sum(costs), 2) if costs else None
+
+
+def compute_contract_status(estate: Estate, contract: Contract, policy: Policy) -> ContractStatus:
+    lines = estate.lines_by_contract.get(contract.number, ())
+    live = [ln for ln in lines if not ln.terminated]
+    serials = tuple(sorted({ln.serial for ln in live}))
+    end = contract_end(contract, lines)
+    cost = contract_annual_cost(contract, lines)
+    if contract.status == "cancelled":
+        days = (end - policy.today).days if end else None
+        return ContractStatus(contract.number, end, days, "cancelled", serials, cost)
+    if end is None:
+        return ContractStatus(contract.number, None, None, "ok", serials, cost)
+    days_left = (end - policy.today).days
+    renewal = renewal_bucket(days_left, policy)
+    if renewal in ("expired", "due", "review") and live:
+        after = end + ONE_DAY
+        if all(_covered_elsewhere(estate, s, contract.number, after) for s in serials):
+            renewal = "renewed"
+    return ContractStatus(contract.number, end, days_left, renewal, serials, cost)
+
+
+def _covered_elsewhere(estate: Estate, serial: str, number: str, day: date) -> bool:
+    return any(
+        ln.contract != number and ln.counts and ln.covers(day)
+        for ln in estate.lines_by_serial.get(serial, ())
+    )
+
+
+# --------------------------------------------------------------------------- alerts
+def serial_alerts(
+    serial: str,
+    device: Device | None,
+    lines: Sequence[Line],
+    coverage: Coverage,
+    eox: EoX | None,
+    policy: Policy,
+) -> list[Alert]:
+    """Every alert whose subject is this serial."""
+    today = policy.today
+    out: list[Alert] = []
+    covering = [ln for ln in lines if ln.counts and ln.covers(today)]
+    active = device is not None and device.status == "active"
+    name = _device_name(serial, device)
+
+    if active and coverage.status == "lapsed":
+        out.append(Alert(
+            "lapsed", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
+            f"{name}: coverage lapsed on {coverage.coverage_end} ({-coverage.days_left} days ago)",
+            days_left=coverage.days_left,
+        ))
+    elif active and coverage.status == "uncovered":
+        extra = f"; a line starts {coverage.next_start}" if coverage.next_start else ""
+        out.append(Alert(
+            "uncovered", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
+            f"{name}: active device never covered by a contract{extra}",
+        ))
+    if device is not None and device.status in ("spare", "decommissioned") and covering:
+        out.append(Alert(
+            "inactive_covered", "medium" if device.status == "decommissioned" else "low", serial,
+            f"{name}: {device.status} but covered by {', '.join(coverage.contracts)} "
+            f"until {coverage.coverage_end}",
+            days_left=coverage.days_left,
+        ))
+    if device is None and covering:
+        out.append(Alert(
+            "orphan", "medium", serial,
+            f"{serial}: covered by {', '.join(coverage.contracts)} but not in the inventory",
+            days_left=coverage.days_left,
+        ))
+    if len({ln.contract for ln in covering}) >= 2:
+        out.append(Alert(
+            "duplicate", "medium", serial,
+            f"{name}: covered twice today, by {', '.join(coverage.contracts)}",
+            days_left=coverage.days_left,
+        ))
+    ldos = eox.last_date_of_support if eox else None
+    if active and ldos is not None and ldos < today:
+        out.append(Alert(
+            "end_of_support", "high", serial,
+            f"{name}: {device.pid} passed its last date of support on {ldos}",
+            days_left=(ldos - today).days,
+        ))
+    if device is not None and ldos is not None:
+        beyond = [ln for ln in covering if ln.end > ldos]
+        if beyond:
+            ln = max(beyond, key=lambda x: x.end)
+            out.append(Alert(
+                "beyond_ldos", "medium", serial,
+                f"{name}: {ln.contract} covers until {ln.end}, past {device.pid} "
+                f"last date of support {ldos}",
+                days_left=(ldos - today).days,
+            ))
+    if active and device.criticality == "critical" and covering:
+        if not any(ln.service_level is not None and ln.service_level.fast_response for ln in covering):
+            levels = ", ".join(sorted({str(ln.service_level or "no level") for ln in covering}))
+            out.append(Alert(
+                "service_level", "medium", serial,
+                f"{name}: critical device covered at {levels}, slower than 4-hour response",
+                days_left=coverage.days_left,
+            ))
+    return out
+
+
+def contract_alerts(
+    estate: Estate, contract: Contract, status: ContractStatus, policy: Policy
+) -> list[Alert]:
+    out: list[Alert] = []
+    n = contract.number
+    count = len(status.serials)
+    if status.renewal == "due":
+        out.append(Alert(
+            "expiring", "high" if status.days_left <= 30 else "medium", n,
+            f"contract {n} ends {status.end} (in {status.days_left} days), {count} serials: renew now",
+            subject_type="contract", days_left=status.days_left,
+        ))
+    elif status.renewal == "review":
+        out.append(Alert(
+            "review", "low", n,
+            f"contract {n} ends {status.end} (in {status.days_left} days): review with the partner",
+            subject_type="contract", days_left=status.days_left,
+        ))
+    if status.renewal in ("due", "review"):
+        blocked = []
+        for serial in status.serials:
+            eox = estate.eox_for(serial)
+            if eox and eox.end_of_contract_renewal and eox.end_of_contract_renewal < policy.today:
+                blocked.append(serial)
+        if blocked:
+            pids = sorted({estate.devices[s].pid for s in blocked})
+            out.append(Alert(
+                "renewal_blocked", "high", n,
+                f"contract {n}: {len(blocked)} devices ({', '.join(pids)}) are past end of "
+                "contract renewal: plan the refresh",
+                subject_type="contract", days_left=status.days_left,
+            ))
+    return out
+
+
+def coterm_alerts(estate: Estate, statuses: dict[str, ContractStatus]) -> dict[str, Alert]:
+    groups: dict[str, list[tuple[str, date]]] = {}
+    for number, st in statuses.items():
+        if st.renewal not in ("ok", "review", "due") or st.end is None:
+            continue
+        level = estate.contracts[number].level
+        if level is None:
+            continue
+        groups.setdefault(level.code, []).append((number, st.end))
+    out = {}
+    for code, members in groups.items():
+        if len({end for _, end in members}) < 2:
+            continue
+        members.sort(key=lambda m: (m[1], m[0]))
+        listing = ", ".join(f"{num} ({end})" for num, end in members)
+        out[code] = Alert(
+            "coterm", "info", code,
+            f"{len(members)} {code} contracts end on different dates: {listing}; "
+            "co-term them onto one end date",
+            subject_type="service_level",
+        )
+    return out
+
+
+def _device_name(serial: str, device: Device | None) -> str:
+    if device is not None and device.hostname:
+        return f"{device.hostname} ({serial})"
+    return serial
+
+
+# --------------------------------------------------------------------------- analysis
+@dataclass(frozen=True, slots=True)
+class Summary:
+    due: int
+    review: int
+    lapsed: int
+    uncovered: int
+    wasted: int
+    cost_at_stake: float
+    alerts: int
+    critical: int
+
+
+@dataclass
+class Analysis:
+    """Everything the engine derives from an estate for one policy (date and windows)."""
+
+    estate: Estate
+    policy: Policy
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+    contract_status: dict[str, ContractStatus] = field(default_factory=dict)
+    serial_alerts: dict[str, list[Alert]] = field(default_factory=dict)
+    contract_alerts: dict[str, list[Alert]] = field(default_factory=dict)
+    coterm: dict[str, Alert] = field(default_factory=dict)
+    _sorted: list[Alert] | None = None
+
+    def __post_init__(self) -> None:
+        self.recompute()
+
+    # -- computation -----------------------------------------------------------
+    def recompute(self) -> None:
+        self.coverage.clear()
+        self.serial_alerts.clear()
+        self.contract_status.clear()
+        self.contract_alerts.clear()
+        self._refresh_serials(self.estate.serials())
+        self._refresh_contracts(self.estate.contracts.keys())
+        self.coterm = coterm_alerts(self.estate, self.contract_status)
+        self._sorted = None
+
+    def refresh(self, serials: Iterable[str] = (), contracts: Iterable[str] = ()) -> None:
+        """Recompute what depends on these serials and contracts after an edit.
+
+        A serial's lines may change the renewal status of every contract that covers it,
+        so those contracts are refreshed too; co-term groups are cheap and redone whole.
+        """
+        serials = set(serials)
+        numbers = set(contracts) | self.estate.contracts_of(serials)
+        self._refresh_serials(serials)
+        self._refresh_contracts(numbers)
+        self.coterm = coterm_alerts(self.estate, self.contract_status)
+        self._sorted = None
+
+    def with_policy(self, policy: Policy) -> Analysis:
+        return Analysis(self.estate, policy)
+
+    def _refresh_serials(self, serials: Iterable[str]) -> None:
+        estate, policy = self.estate, self.policy
+        today, due = policy.today, policy.due_days
+        for s in serials:
+            device = estate.devices.get(s)
+            lines = estate.lines_by_serial.get(s, ())
+            if device is None and not lines:
+                self.coverage.pop(s, None)
+                self.serial_alerts.pop(s, None)
+                continue
+            cov = compute_coverage(lines, today, due)
+            self.coverage[s] = cov
+            eox = estate.eox.get(device.pid) if device is not None and device.pid else None
+            alerts = serial_alerts(s, device, lines, cov, eox, policy)
+            if alerts:
+                self.serial_alerts[s] = alerts
+            else:
+                self.serial_alerts.pop(s, None)
+
+    def _refresh_contracts(self, numbers: Iterable[str]) -> None:
+        estate, policy = self.estate, self.policy
+        for n in list(numbers):
+            contract = estate.contracts.get(n)
+            if contract is None:
+                self.contract_status.pop(n, None)
+                self.contract_alerts.pop(n, None)
+                continue
+            st = compute_contract_status(estate, contract, policy)
+            self.contract_status[n] = st
+            alerts = contract_alerts(estate, contract, st, policy)
+            if alerts:
+                self.contract_alerts[n] = alerts
+            else:
+                self.contract_alerts.pop(n, None)
+
+    # -- queries -----------------------------------------------------------------
+    def alerts(self) -> list[Alert]:
+        """Every alert, most severe first (then fewest days left)."""
+        if self._sorted is None:
+            out: list[Alert] = [a for lst in self.serial_alerts.values() for a in lst]
+            out.extend(a for lst in self.contract_alerts.values() for a in lst)
+            out.extend(self.coterm.values())
+            out.sort(key=lambda a: a.sort_key)
+            self._sorted = out
+        return self._sorted
+
+    def alerts_for_serial(self, serial: str) -> list[Alert]:
+        return sorted(self.serial_alerts.get(serial, ()), key=lambda a: a.sort_key)
+
+    def alerts_for_contract(self, number: str) -> list[Alert]:
+        out = list(self.contract_alerts.get(number, ()))
+        contract = self.estate.contracts.get(number)
+        if contract is not None and contract.level is not None:
+            co = self.coterm.get(contract.level.code)
+            if co is not None and number in co.message:
+                out.append(co)
+        return sorted(out, key=lambda a: a.sort_key)
+
+    def summary(self) -> Summary:
+        due = review = 0
+        at_stake = 0.0
+        for st in self.contract_status.values():
+            if st.renewal in ("due", "review"):
+                if st.renewal == "due":
+                    due += 1
+                else:
+                    review += 1
+                at_stake += st.annual_cost or 0.0
+        lapsed = uncovered = wasted = 0
+        critical = 0
+        total = 0
+        for lst in self.serial_alerts.values():
+            for a in lst:
+                total += 1
+                critical += a.severity == "critical"
+                if a.kind == "lapsed":
+                    lapsed += 1
+                elif a.kind == "uncovered":
+                    uncovered += 1
+                elif a.kind == "inactive_covered":
+                    wasted += 1
+        for lst in self.contract_alerts.values():
+            total += len(lst)
+        total += len(self.coterm)
+        return Summary(due, review, lapsed, uncovered, wasted, round(at_stake, 2), total, critical)

@@ -1,0 +1,286 @@
+"""Domain objects: devices, contracts and their lines, EoX rows, and the in-memory estate.
+
+Records are immutable; an edit replaces a record in the :class:`Estate`, whose indexes
+(lines by serial, devices by pid) are what every lookup goes through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from smartnet_tui.domain.service_levels import ServiceLevel, normalise_service_level
+
+DEVICE_STATUSES = ("active", "spare", "decommissioned")
+CRITICALITIES = ("critical", "high", "normal", "low")
+CONTRACT_STATUSES = ("active", "cancelled")
+LINE_STATUSES = ("active", "terminated")
+TRIAGE_STATES = ("to review", "quote requested", "renew", "do not renew", "co-term")
+
+COVERAGE_STATUSES = ("covered", "expiring", "lapsed", "uncovered")
+RENEWAL_STATUSES = ("expired", "due", "review", "ok", "renewed", "cancelled")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+
+def normalise_serial(value: str) -> str:
+    """Serials are matched after trimming and upper-casing."""
+    return value.strip().upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    serial: str
+    pid: str | None = None
+    hostname: str | None = None
+    site: str | None = None
+    status: str = "active"
+    criticality: str = "normal"
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class EoX:
+    pid: str
+    end_of_sale: date | None = None
+    end_of_sw_maintenance: date | None = None
+    end_of_contract_renewal: date | None = None
+    last_date_of_support: date | None = None
+    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LineSpec:
+    """A contract line as written: fields left out take the contract's values."""
+
+    serial: str
+    start: date | None = None
+    end: date | None = None
+    service_level: str | None = None
+    sku: str | None = None
+    annual_cost: float | None = None
+    status: str = "active"
+    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    state: str
+    owner: str | None = None
+    note: str | None = None
+    updated: str | None = None  # ISO timestamp of the edit
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    number: str
+    service_level: str | None = None
+    start: date | None = None
+    end: date | None = None
+    status: str = "active"
+    reseller: str | None = None
+    annual_cost: float | None = None
+    currency: str | None = None
+    lines: tuple[LineSpec, ...] = ()
+    triage: Triage | None = None
+    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+    @property
+    def level(self) -> ServiceLevel | None:
+        return normalise_service_level(self.service_level) if self.service_level else None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """An effective contract line: the line's own fields over its contract's."""
+
+    contract: str
+    index: int
+    serial: str
+    start: date | None
+    end: date
+    service_level: ServiceLevel | None
+    sku: str | None
+    annual_cost: float | None
+    terminated: bool
+    cancelled: bool  # the contract is cancelled
+
+    @property
+    def counts(self) -> bool:
+        """Lines of cancelled contracts and terminated lines are ignored by every rule."""
+        return not (self.terminated or self.cancelled)
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and day <= self.end
+
+
+def effective_lines(contract: Contract) -> tuple[Line, ...]:
+    level = contract.service_level
+    cancelled = contract.status == "cancelled"
+    out = []
+    for i, spec in enumerate(contract.lines):
+        end = spec.end or contract.end
+        if end is None:  # validated away on import; skip rather than crash on odd data
+            continue
+        text = spec.service_level or level
+        out.append(
+            Line(
+                contract=contract.number,
+                index=i,
+                serial=spec.serial,
+                start=spec.start or contract.start,
+                end=end,
+                service_level=normalise_service_level(text) if text else None,
+                sku=spec.sku,
+                annual_cost=spec.annual_cost,
+                terminated=spec.status == "terminated",
+                cancelled=cancelled,
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    status: str  # covered | expiring | lapsed | uncovered
+    coverage_end: date | None
+    days_left: int | None
+    next_start: date | None
+    contracts: tuple[str, ...]
+
+    @property
+    def covered_today(self) -> bool:
+        return self.status in ("covered", "expiring")
+
+
+@dataclass(frozen=True, slots=True)
+class ContractStatus:
+    number: str
+    end: date | None
+    days_left: int | None
+    renewal: str  # expired | due | review | ok | renewed | cancelled
+    serials: tuple[str, ...]
+    annual_cost: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    kind: str
+    severity: str
+    subject: str
+    message: str
+    subject_type: str = "serial"  # serial | contract | service_level
+    days_left: int | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        dl = self.days_left if self.days_left is not None else 1 << 30
+        return (SEVERITY_RANK[self.severity], dl, self.kind, self.subject)
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+        }
+
+
+class Estate:
+    """Every record in memory, with the indexes lookups go through."""
+
+    def __init__(
+        self,
+        devices: Iterable[Device] = (),
+        contracts: Iterable[Contract] = (),
+        eox: Iterable[EoX] = (),
+    ) -> None:
+        self.devices: dict[str, Device] = {}
+        self.contracts: dict[str, Contract] = {}
+        self.eox: dict[str, EoX] = {}
+        self.lines_by_serial: dict[str, list[Line]] = {}
+        self.lines_by_contract: dict[str, tuple[Line, ...]] = {}
+        self.devices_by_pid: dict[str, set[str]] = {}
+        for d in devices:
+            self.put_device(d)
+        for c in contracts:
+            self.put_contract(c)
+        for e in eox:
+            self.eox[e.pid] = e
+
+    # -- queries -------------------------------------------------------------
+    def serials(self) -> set[str]:
+        """Every serial the estate knows: the inventory and every contract line."""
+        return self.devices.keys() | self.lines_by_serial.keys()
+
+    def lines_for(self, serial: str) -> list[Line]:
+        return self.lines_by_serial.get(serial, [])
+
+    def eox_for(self, serial: str) -> EoX | None:
+        dev = self.devices.get(serial)
+        return self.eox.get(dev.pid) if dev and dev.pid else None
+
+    def contracts_of(self, serials: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for s in serials:
+            out.update(line.contract for line in self.lines_by_serial.get(s, ()))
+        return out
+
+    # -- edits: each returns the serials whose derived state may have changed --
+    def put_device(self, device: Device) -> set[str]:
+        old = self.devices.get(device.serial)
+        if old is not None and old.pid:
+            self.devices_by_pid.get(old.pid, set()).discard(device.serial)
+        self.devices[device.serial] = device
+        if device.pid:
+            self.devices_by_pid.setdefault(device.pid, set()).add(device.serial)
+        return {device.serial}
+
+    def remove_device(self, serial: str) -> set[str]:
+        old = self.devices.pop(serial, None)
+        if old is not None and old.pid:
+            self.devices_by_pid.get(old.pid, set()).discard(serial)
+        return {serial}
+
+    def put_contract(self, contract: Contract) -> set[str]:
+        affected = self._drop_lines(contract.number)
+        self.contracts[contract.number] = contract
+        lines = effective_lines(contract)
+        self.lines_by_contract[contract.number] = lines
+        index = self.lines_by_serial
+        for line in lines:
+            bucket = index.get(line.serial)
+            if bucket is None:
+                index[line.serial] = [line]
+            else:
+                bucket.append(line)
+            affected.add(line.serial)
+        return affected
+
+    def remove_contract(self, number: str) -> set[str]:
+        affected = self._drop_lines(number)
+        self.contracts.pop(number, None)
+        return affected
+
+    def put_eox(self, eox: EoX) -> set[str]:
+        self.eox[eox.pid] = eox
+        return set(self.devices_by_pid.get(eox.pid, ()))
+
+    def remove_eox(self, pid: str) -> set[str]:
+        self.eox.pop(pid, None)
+        return set(self.devices_by_pid.get(pid, ()))
+
+    def _drop_lines(self, number: str) -> set[str]:
+        old = self.lines_by_contract.pop(number, ())
+        affected = {line.serial for line in old}
+        for serial in affected:
+            bucket = [ln for ln in self.lines_by_serial.get(serial, ()) if ln.contract != number]
+            if bucket:
+                self.lines_by_serial[serial] = bucket
+            else:
+                self.lines_by_serial.pop(serial, None)
+        return affected
