@@ -202,7 +202,7 @@ def contract_alerts(
     if status.renewal == "due":
         out.append(Alert(
             "expiring", "high" if status.days_left <= 30 else "medium", n,
-            f"contract {n} ends {status.end} (in {status.days_left} days), {count} serials: renew now",
+            f"contract {n} ends {status.end} (in {status.days_left} days), {count} serial{'s' * (count != 1)}: renew now",
             subject_type="contract", days_left=status.days_left,
         ))
     elif status.renewal == "review":

@@ -40,7 +40,7 @@ class Device:
     criticality: str = "normal"
     tags: tuple[str, ...] = ()
     notes: str | None = None
-    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+    extra: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class EoX:
     end_of_sw_maintenance: date | None = None
     end_of_contract_renewal: date | None = None
     last_date_of_support: date | None = None
-    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+    extra: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class LineSpec:
     sku: str | None = None
     annual_cost: float | None = None
     status: str = "active"
-    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+    extra: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class Contract:
     currency: str | None = None
     lines: tuple[LineSpec, ...] = ()
     triage: Triage | None = None
-    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+    extra: Mapping[str, object] = field(default_factory=dict, hash=False)
 
     @property
     def level(self) -> ServiceLevel | None:

@@ -1,0 +1,8 @@
+"""The store: TinyDB persistence, locking, the change journal and the importers.
+
+Never imports Textual.
+"""
+
+from smartnet_tui.store.db import Store, StoreError, default_db_path
+
+__all__ = ["Store", "StoreError", "default_db_path"]

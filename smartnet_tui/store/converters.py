@@ -1,0 +1,149 @@
+"""The one place where stored documents become domain objects and back.
+
+Documents use the data format's own field names (docs/data-format.md) with ISO dates, so
+an export is the stored documents as they are. Absent values are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec, Triage
+
+_fromiso = date.fromisoformat
+
+
+def _d(value: str | None) -> date | None:
+    return _fromiso(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _compact(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if v is not None and v != () and v != [] and v != {}}
+
+
+# ---------------------------------------------------------------- devices
+def device_from_doc(doc: Mapping[str, Any]) -> Device:
+    return Device(
+        serial=doc["serial"],
+        pid=doc.get("pid"),
+        hostname=doc.get("hostname"),
+        site=doc.get("site"),
+        status=doc.get("status", "active"),
+        criticality=doc.get("criticality", "normal"),
+        tags=tuple(doc.get("tags", ())),
+        notes=doc.get("notes"),
+        extra=doc.get("extra") or {},
+    )
+
+
+def device_to_doc(d: Device) -> dict[str, Any]:
+    return _compact({
+        "serial": d.serial,
+        "pid": d.pid,
+        "hostname": d.hostname,
+        "site": d.site,
+        "status": d.status,
+        "criticality": d.criticality,
+        "tags": list(d.tags),
+        "notes": d.notes,
+        "extra": dict(d.extra),
+    })
+
+
+# ---------------------------------------------------------------- eox
+EOX_DATES = ("end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal", "last_date_of_support")
+
+
+def eox_from_doc(doc: Mapping[str, Any]) -> EoX:
+    return EoX(doc["pid"], *(_d(doc.get(k)) for k in EOX_DATES), extra=doc.get("extra") or {})
+
+
+def eox_to_doc(e: EoX) -> dict[str, Any]:
+    doc: dict[str, Any] = {"pid": e.pid}
+    for k in EOX_DATES:
+        doc[k] = _iso(getattr(e, k))
+    doc["extra"] = dict(e.extra)
+    return _compact(doc)
+
+
+# ---------------------------------------------------------------- contracts
+def line_from_doc(doc: Mapping[str, Any]) -> LineSpec:
+    start = doc.get("start")
+    end = doc.get("end")
+    return LineSpec(
+        serial=doc["serial"],
+        start=_fromiso(start) if start else None,
+        end=_fromiso(end) if end else None,
+        service_level=doc.get("service_level"),
+        sku=doc.get("sku"),
+        annual_cost=doc.get("annual_cost"),
+        status=doc.get("status", "active"),
+        extra=doc.get("extra") or {},
+    )
+
+
+def line_to_doc(ln: LineSpec) -> dict[str, Any]:
+    return _compact({
+        "serial": ln.serial,
+        "start": _iso(ln.start),
+        "end": _iso(ln.end),
+        "service_level": ln.service_level,
+        "sku": ln.sku,
+        "annual_cost": ln.annual_cost,
+        "status": ln.status,
+        "extra": dict(ln.extra),
+    })
+
+
+def triage_from_doc(doc: Mapping[str, Any] | None) -> Triage | None:
+    if not doc:
+        return None
+    return Triage(doc["state"], doc.get("owner"), doc.get("note"), doc.get("updated"))
+
+
+def triage_to_doc(t: Triage | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return _compact({"state": t.state, "owner": t.owner, "note": t.note, "updated": t.updated})
+
+
+def contract_from_doc(doc: Mapping[str, Any], lines_filter: str | None = None) -> Contract:
+    """``lines_filter``: keep only the lines of that serial (a fast partial load for lookup)."""
+    raw_lines = doc.get("lines", ())
+    if lines_filter is not None:
+        raw_lines = [ln for ln in raw_lines if ln["serial"] == lines_filter]
+    return Contract(
+        number=doc["number"],
+        service_level=doc.get("service_level"),
+        start=_d(doc.get("start")),
+        end=_d(doc.get("end")),
+        status=doc.get("status", "active"),
+        reseller=doc.get("reseller"),
+        annual_cost=doc.get("annual_cost"),
+        currency=doc.get("currency"),
+        lines=tuple(map(line_from_doc, raw_lines)),
+        triage=triage_from_doc(doc.get("triage")),
+        extra=doc.get("extra") or {},
+    )
+
+
+def contract_to_doc(c: Contract) -> dict[str, Any]:
+    return _compact({
+        "number": c.number,
+        "service_level": c.service_level,
+        "start": _iso(c.start),
+        "end": _iso(c.end),
+        "status": c.status,
+        "reseller": c.reseller,
+        "annual_cost": c.annual_cost,
+        "currency": c.currency,
+        "lines": [line_to_doc(ln) for ln in c.lines],
+        "triage": triage_to_doc(c.triage),
+        "extra": dict(c.extra),
+    })

@@ -1,0 +1,251 @@
+"""The store: a TinyDB file, read into memory whole, written atomically under a lock.
+
+TinyDB rewrites the whole file on every write and is not safe across processes, so:
+- reads parse the file once and keep it; lookups go through in-memory indexes;
+- every write takes a file lock, re-reads the file if another process changed it since,
+  applies the change by natural key (serial, contract number, pid), appends a journal
+  entry, and writes the file atomically (temp file, fsync, rename): one write per import;
+- document ids are computed from the freshly read data under the lock, never cached.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+
+from smartnet_tui.domain.changes import (
+    Change,
+    DeleteContract,
+    DeleteDevice,
+    DeleteEoX,
+    PutContract,
+    PutDevice,
+    PutEoX,
+)
+from smartnet_tui.domain.model import Estate
+from smartnet_tui.store import converters as cv
+from smartnet_tui.store.storage import AtomicJSONStorage, CorruptDatabase, read_json_file
+
+SCHEMA_VERSION = 1
+TABLE_KEYS = {"devices": "serial", "contracts": "number", "eox": "pid"}
+JOURNAL = "journal"
+META = "meta"
+LOCK_TIMEOUT_S = 30.0
+
+
+class StoreError(Exception):
+    """A database problem to report to the user in one line (exit code 2)."""
+
+
+def default_db_path() -> Path:
+    """``$SMARTNET_DB``, else ``$XDG_DATA_HOME/smartnet/smartnet.json``."""
+    env = os.environ.get("SMARTNET_DB")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "smartnet" / "smartnet.json"
+
+
+def current_user() -> str:
+    for var in ("SUDO_USER", "USER", "LOGNAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database in some containers
+        return f"uid{os.getuid()}"
+
+
+Stamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One change as the journal keeps it."""
+
+    table: str
+    key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def change_to_record_parts(ch: Change) -> tuple[str, str, dict[str, Any] | None]:
+    match ch:
+        case PutDevice(device):
+            return "devices", device.serial, cv.device_to_doc(device)
+        case DeleteDevice(serial):
+            return "devices", serial, None
+        case PutContract(contract):
+            return "contracts", contract.number, cv.contract_to_doc(contract)
+        case DeleteContract(number):
+            return "contracts", number, None
+        case PutEoX(eox):
+            return "eox", eox.pid, cv.eox_to_doc(eox)
+        case DeleteEoX(pid):
+            return "eox", pid, None
+    raise TypeError(f"not a change: {ch!r}")
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser()
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a database file")
+        try:
+            self.db = TinyDB(self.path, storage=AtomicJSONStorage)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open database ({exc.strerror})") from None
+        self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
+        self._raw: dict[str, dict[str, Any]] | None = None
+        self._stamp: Stamp | None = None
+
+    # -- reading ----------------------------------------------------------------
+    def stamp(self) -> Stamp | None:
+        """Changes whenever the file is replaced (every write renames a new file in)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def changed_on_disk(self) -> bool:
+        return self.stamp() != self._stamp
+
+    def raw(self) -> dict[str, dict[str, Any]]:
+        """The whole database as stored, re-read only when the file changed."""
+        stamp = self.stamp()
+        if self._raw is None or stamp != self._stamp:
+            try:
+                data = read_json_file(self.path)
+            except CorruptDatabase as exc:
+                raise StoreError(str(exc)) from None
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot read database ({exc.strerror})") from None
+            self._raw = data or {}
+            self._stamp = stamp
+        return self._raw
+
+    def load(self) -> Estate:
+        """Every record as domain objects, with indexes built."""
+        raw = self.raw()
+        try:
+            return Estate(
+                devices=map(cv.device_from_doc, raw.get("devices", {}).values()),
+                contracts=map(cv.contract_from_doc, raw.get("contracts", {}).values()),
+                eox=map(cv.eox_from_doc, raw.get("eox", {}).values()),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self.path}: database record is malformed ({exc!r})") from None
+
+    def load_for_serial(self, serial: str) -> Estate:
+        """Only what one serial's coverage and alerts need: its device, its pid's EoX row,
+        and its lines with their contracts' headers. ``smartnet lookup`` stays fast."""
+        raw = self.raw()
+        try:
+            devices = [cv.device_from_doc(d) for d in raw.get("devices", {}).values()
+                       if d["serial"] == serial]
+            contracts = [
+                cv.contract_from_doc(c, lines_filter=serial)
+                for c in raw.get("contracts", {}).values()
+                if any(ln["serial"] == serial for ln in c.get("lines", ()))
+            ]
+            pids = {d.pid for d in devices if d.pid}
+            eox = [cv.eox_from_doc(e) for e in raw.get("eox", {}).values() if e["pid"] in pids]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self.path}: database record is malformed ({exc!r})") from None
+        return Estate(devices, contracts, eox)
+
+    def history(self, limit: int | None = None) -> list[dict[str, Any]]:
+        entries = sorted(self.raw().get(JOURNAL, {}).items(), key=lambda kv: int(kv[0]))
+        docs = [doc for _, doc in entries]
+        return docs[-limit:] if limit else docs
+
+    # -- writing ----------------------------------------------------------------
+    def apply(
+        self,
+        changes: Sequence[Change],
+        action: str,
+        detail: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Persist changes in one locked, atomic write with one journal entry.
+
+        Changes whose record is already stored as given are dropped; returns the journal
+        entry, or None when nothing changed.
+        """
+        try:
+            with self.lock:
+                return self._apply_locked(changes, action, detail)
+        except Timeout:
+            raise StoreError(
+                f"{self.path}: database is locked by another smartnet for over "
+                f"{LOCK_TIMEOUT_S:.0f} s; try again"
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write database ({exc.strerror})") from None
+
+    def _apply_locked(
+        self, changes: Sequence[Change], action: str, detail: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        data = self.raw()  # re-read when another process wrote since we last looked
+        index: dict[str, dict[str, str]] = {}
+        records: list[dict[str, Any]] = []
+        for ch in changes:
+            table_name, key, doc = change_to_record_parts(ch)
+            table = data.setdefault(table_name, {})
+            keys = index.get(table_name)
+            if keys is None:
+                keyfield = TABLE_KEYS[table_name]
+                keys = index[table_name] = {d[keyfield]: i for i, d in table.items()}
+            doc_id = keys.get(key)
+            before = table.get(doc_id) if doc_id is not None else None
+            if before == doc:
+                continue
+            if doc is None:
+                del table[doc_id]
+                del keys[key]
+            else:
+                if doc_id is None:
+                    doc_id = keys[key] = str(_next_id(table))
+                table[doc_id] = doc
+            records.append({"table": table_name, "key": key, "before": before, "after": doc})
+        if not records:
+            return None
+        journal = data.setdefault(JOURNAL, {})
+        entry = {
+            "id": _next_id(journal),
+            "who": current_user(),
+            "when": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "action": action,
+            "changes": records,
+        }
+        if detail:
+            entry["detail"] = detail
+        journal[str(entry["id"])] = entry
+        data.setdefault(META, {})["1"] = {"schema": SCHEMA_VERSION}
+        try:
+            self.db.storage.write(data)
+        except BaseException:
+            self._raw = None  # what we hold was mutated but not written: re-read next time
+            raise
+        self._stamp = self.stamp()
+        return entry
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _next_id(table: dict[str, Any]) -> int:
+    return max(map(int, table), default=0) + 1
+
+
+def records_of(entry: dict[str, Any]) -> Iterable[Record]:
+    for r in entry.get("changes", ()):
+        yield Record(r["table"], r["key"], r.get("before"), r.get("after"))

@@ -1,0 +1,450 @@
+"""Import: validate source records into domain objects, then write them in one go.
+
+All or nothing. Every problem is collected with its file, record path
+(``contracts[2].lines[5].end``) and, for YAML, line; if there is any, nothing is written.
+Warnings (an unknown service-level spelling, an unknown field kept as extra) never fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from smartnet_tui.domain.changes import (
+    Change,
+    DeleteContract,
+    DeleteDevice,
+    DeleteEoX,
+    PutContract,
+    PutDevice,
+    PutEoX,
+)
+from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
+from smartnet_tui.domain.model import (
+    CONTRACT_STATUSES,
+    CRITICALITIES,
+    DEVICE_STATUSES,
+    LINE_STATUSES,
+    TRIAGE_STATES,
+    Contract,
+    Device,
+    EoX,
+    Estate,
+    LineSpec,
+    Triage,
+    normalise_serial,
+)
+from smartnet_tui.domain.service_levels import normalise_service_level
+from smartnet_tui.store.sources import SourceError, line_of, load_source
+
+TOP_KEYS = ("devices", "contracts", "eox")
+DEVICE_FIELDS = ("serial", "pid", "hostname", "site", "status", "criticality", "tags", "notes")
+CONTRACT_FIELDS = (
+    "number", "service_level", "start", "end", "status", "reseller", "annual_cost",
+    "currency", "serials", "lines", "triage",
+)
+LINE_FIELDS = ("serial", "start", "end", "service_level", "sku", "annual_cost", "status")
+EOX_FIELDS = ("pid", "end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal",
+              "last_date_of_support")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    path: str  # record path: contracts[2].lines[5].end ('' for the whole file)
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+@dataclass
+class Parsed:
+    """What the source files hold, validated."""
+
+    devices: dict[str, Device] = field(default_factory=dict)
+    contracts: dict[str, Contract] = field(default_factory=dict)
+    eox: dict[str, EoX] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    # where each key was first seen, for duplicate messages
+    _seen: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def add(self, table: str, key: str, obj: Any, where: str) -> bool:
+        first = self._seen.get((table, key))
+        if first is not None:
+            return False
+        self._seen[(table, key)] = where
+        getattr(self, table)[key] = obj
+        return True
+
+    def first_seen(self, table: str, key: str) -> str:
+        return self._seen[(table, key)]
+
+
+class _Ctx:
+    """Collects problems for one file; knows how to name a record path and its line."""
+
+    def __init__(self, parsed: Parsed, file: str, order: DateOrder) -> None:
+        self.parsed = parsed
+        self.file = file
+        self.order = order
+        self.failed = False
+
+    def error(self, path: str, message: str, line: int | None) -> None:
+        self.parsed.errors.append(Problem(self.file, path, message, line))
+        self.failed = True
+
+    def warn(self, path: str, message: str, line: int | None) -> None:
+        self.parsed.warnings.append(Problem(self.file, path, message, line))
+
+
+class _Record:
+    """Typed access to one source mapping, reporting problems at ``path.field``."""
+
+    __slots__ = ("ctx", "data", "path", "ok")
+
+    def __init__(self, ctx: _Ctx, data: Mapping[str, Any], path: str) -> None:
+        self.ctx = ctx
+        self.data = data
+        self.path = path
+        self.ok = True
+
+    def _err(self, key: str, message: str) -> None:
+        self.ok = False
+        self.ctx.error(f"{self.path}.{key}", message, line_of(self.data, key))
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        v = self.data.get(key)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                self._err(key, "required")
+            return None
+        if isinstance(v, str):
+            return v.strip()
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            self._err(key, f"expected text, got {type(v).__name__}")
+            return None
+        return str(v)  # a JSON number where text was meant (a contract number)
+
+    def enum(self, key: str, allowed: Sequence[str], default: str | None) -> str | None:
+        v = self.text(key)
+        if v is None:
+            return default
+        low = v.lower()
+        if low not in allowed:
+            self._err(key, f"{v!r} is not one of {', '.join(allowed)}")
+            return default
+        return low
+
+    def date(self, key: str) -> date | None:
+        v = self.data.get(key)
+        if v is None or v == "":
+            return None
+        try:
+            return parse_date(v, self.ctx.order)
+        except DateError as exc:
+            self._err(key, str(exc))
+            return None
+
+    def money(self, key: str) -> float | None:
+        v = self.data.get(key)
+        if v is None or v == "":
+            return None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+        if isinstance(v, str):
+            try:
+                return float(v.strip().replace(",", "").lstrip("$€£"))
+            except ValueError:
+                pass
+        self._err(key, f"{v!r} is not an amount")
+        return None
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        v = self.data.get(key)
+        if v is None:
+            return ()
+        if isinstance(v, str):
+            return (v.strip(),) if v.strip() else ()
+        if isinstance(v, list) and all(isinstance(x, (str, int, float)) for x in v):
+            return tuple(str(x).strip() for x in v if str(x).strip())
+        self._err(key, "expected a list of text")
+        return ()
+
+    def extra(self, known: Sequence[str]) -> dict[str, Any]:
+        out = {}
+        for k, v in self.data.items():
+            if k not in known:
+                out[k] = v if not isinstance(v, (dict, list)) else _plain(v)
+                self.ctx.warn(f"{self.path}.{k}", "unknown field, kept as extra data", line_of(self.data, k))
+        return out
+
+    def service_level(self, key: str) -> str | None:
+        v = self.text(key)
+        if v is not None and not normalise_service_level(v).known:
+            self.ctx.warn(f"{self.path}.{key}", f"unknown service level {v!r}, kept as written",
+                          line_of(self.data, key))
+        return v
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
+def _records(ctx: _Ctx, doc: Mapping[str, Any], key: str) -> Iterable[tuple[int, _Record]]:
+    items = doc.get(key)
+    if items is None:
+        return
+    if not isinstance(items, list):
+        ctx.error(key, "expected a list of records", line_of(doc, key))
+        return
+    for i, item in enumerate(items):
+        path = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            ctx.error(path, "expected a mapping (a record with fields)", line_of(items, i))
+            continue
+        yield i, _Record(ctx, item, path)
+
+
+# ------------------------------------------------------------------------ records
+def _device(rec: _Record) -> Device | None:
+    serial = rec.text("serial", required=True)
+    d = Device(
+        serial=normalise_serial(serial) if serial else "",
+        pid=rec.text("pid"),
+        hostname=rec.text("hostname"),
+        site=rec.text("site"),
+        status=rec.enum("status", DEVICE_STATUSES, "active"),
+        criticality=rec.enum("criticality", CRITICALITIES, "normal"),
+        tags=rec.text_list("tags"),
+        notes=rec.text("notes"),
+        extra=rec.extra(DEVICE_FIELDS),
+    )
+    return d if rec.ok else None
+
+
+def _eox(rec: _Record) -> EoX | None:
+    pid = rec.text("pid", required=True)
+    e = EoX(
+        pid=pid or "",
+        end_of_sale=rec.date("end_of_sale"),
+        end_of_sw_maintenance=rec.date("end_of_sw_maintenance"),
+        end_of_contract_renewal=rec.date("end_of_contract_renewal"),
+        last_date_of_support=rec.date("last_date_of_support"),
+        extra=rec.extra(EOX_FIELDS),
+    )
+    return e if rec.ok else None
+
+
+def _line(rec: _Record, contract_end: date | None, contract_start: date | None) -> LineSpec | None:
+    serial = rec.text("serial", required=True)
+    start, end = rec.date("start"), rec.date("end")
+    if rec.ok and end is None and contract_end is None:
+        rec._err("end", "no end date: neither the line nor its contract has one")
+    eff_start, eff_end = start or contract_start, end or contract_end
+    if rec.ok and eff_start and eff_end and eff_start > eff_end:
+        rec._err("end" if end else "start", f"starts {eff_start} after it ends {eff_end}")
+    ln = LineSpec(
+        serial=normalise_serial(serial) if serial else "",
+        start=start,
+        end=end,
+        service_level=rec.service_level("service_level"),
+        sku=rec.text("sku"),
+        annual_cost=rec.money("annual_cost"),
+        status=rec.enum("status", LINE_STATUSES, "active"),
+        extra=rec.extra(LINE_FIELDS),
+    )
+    return ln if rec.ok else None
+
+
+def _triage(rec: _Record) -> Triage | None:
+    v = rec.data.get("triage")
+    if v is None:
+        return None
+    if not isinstance(v, dict):
+        rec._err("triage", "expected a mapping with state, owner, note")
+        return None
+    sub = _Record(rec.ctx, v, f"{rec.path}.triage")
+    state = sub.enum("state", TRIAGE_STATES, None)
+    if state is None and sub.ok:
+        sub._err("state", f"required, one of {', '.join(TRIAGE_STATES)}")
+    t = Triage(state or "", sub.text("owner"), sub.text("note"), sub.text("updated"))
+    if not sub.ok:
+        rec.ok = False
+        return None
+    return t
+
+
+def _contract(rec: _Record) -> Contract | None:
+    number = rec.text("number", required=True)
+    start, end = rec.date("start"), rec.date("end")
+    if start and end and start > end:
+        rec._err("end", f"contract starts {start} after it ends {end}")
+    lines: list[LineSpec] = []
+    for s_i, serial in enumerate(rec.text_list("serials")):
+        if end is None and rec.ok:
+            rec.ctx.error(f"{rec.path}.serials[{s_i}]", "no end date: the contract has none",
+                          line_of(rec.data.get("serials"), s_i))
+            rec.ok = False
+        lines.append(LineSpec(serial=normalise_serial(serial)))
+    raw_lines = rec.data.get("lines")
+    if raw_lines is not None:
+        if not isinstance(raw_lines, list):
+            rec._err("lines", "expected a list of lines")
+        else:
+            for j, item in enumerate(raw_lines):
+                lpath = f"{rec.path}.lines[{j}]"
+                if not isinstance(item, dict):
+                    rec.ctx.error(lpath, "expected a mapping with serial, end, ...", line_of(raw_lines, j))
+                    rec.ok = False
+                    continue
+                lrec = _Record(rec.ctx, item, lpath)
+                ln = _line(lrec, end, start)
+                if ln is None:
+                    rec.ok = False
+                else:
+                    lines.append(ln)
+    if not lines and end is None and rec.ok:
+        rec._err("end", "required when the contract has no lines")
+    c = Contract(
+        number=number or "",
+        service_level=rec.service_level("service_level"),
+        start=start,
+        end=end,
+        status=rec.enum("status", CONTRACT_STATUSES, "active"),
+        reseller=rec.text("reseller"),
+        annual_cost=rec.money("annual_cost"),
+        currency=rec.text("currency"),
+        lines=tuple(lines),
+        triage=_triage(rec),
+        extra=rec.extra(CONTRACT_FIELDS),
+    )
+    return c if rec.ok else None
+
+
+_BUILDERS: dict[str, tuple[Callable[[_Record], Any], Callable[[Any], str], str]] = {
+    "devices": (_device, lambda d: d.serial, "serial"),
+    "contracts": (_contract, lambda c: c.number, "number"),
+    "eox": (_eox, lambda e: e.pid, "pid"),
+}
+
+
+def parse_document(parsed: Parsed, file: str, doc: Any, order: DateOrder) -> None:
+    """Validate one file's data (already parsed) into ``parsed``."""
+    ctx = _Ctx(parsed, file, order)
+    if doc is None:
+        ctx.error("", "empty file: expected a mapping with devices, contracts or eox", None)
+        return
+    if not isinstance(doc, dict):
+        ctx.error("", "expected a mapping with devices, contracts or eox at the top", None)
+        return
+    unknown = [k for k in doc if k not in TOP_KEYS]
+    if unknown and not any(k in doc for k in TOP_KEYS):
+        ctx.error("", f"no devices, contracts or eox here (found {', '.join(map(str, unknown[:5]))})", None)
+        return
+    for k in unknown:
+        ctx.warn(str(k), "unknown top-level key, ignored", line_of(doc, k))
+    for table, (build, key_of, keyfield) in _BUILDERS.items():
+        for _i, rec in _records(ctx, doc, table):
+            obj = build(rec)
+            if obj is None:
+                continue
+            key = key_of(obj)
+            where = f"{file}:{rec.path}"
+            if not parsed.add(table, key, obj, where):
+                ctx.error(f"{rec.path}.{keyfield}",
+                          f"duplicate {keyfield} {key!r} (also at {parsed.first_seen(table, key)})",
+                          line_of(rec.data, keyfield))
+
+
+def parse_files(paths: Sequence[Path], order: DateOrder = DateOrder.MDY) -> Parsed:
+    parsed = Parsed()
+    for path in paths:
+        name = str(path)
+        parsed.files.append(name)
+        try:
+            doc = load_source(path)
+        except SourceError as exc:
+            parsed.errors.append(Problem(name, "", str(exc)))
+            continue
+        parse_document(parsed, name, doc, order)
+    return parsed
+
+
+# ------------------------------------------------------------------------ changes
+def plan_changes(estate: Estate, parsed: Parsed, replace_all: bool = False) -> list[Change]:
+    """Upsert by key; with ``replace_all`` also delete what the files do not hold.
+
+    A contract's triage (set in the app, not in source files) survives a re-import unless
+    the file gives one. Records already stored as given produce no change.
+    """
+    changes: list[Change] = []
+    for serial, dev in parsed.devices.items():
+        if estate.devices.get(serial) != dev:
+            changes.append(PutDevice(dev))
+    for number, c in parsed.contracts.items():
+        old = estate.contracts.get(number)
+        if old is not None and c.triage is None and old.triage is not None:
+            c = replace(c, triage=old.triage)
+        if old != c:
+            changes.append(PutContract(c))
+    for pid, e in parsed.eox.items():
+        if estate.eox.get(pid) != e:
+            changes.append(PutEoX(e))
+    if replace_all:
+        changes.extend(DeleteDevice(s) for s in estate.devices if s not in parsed.devices)
+        changes.extend(DeleteContract(n) for n in estate.contracts if n not in parsed.contracts)
+        changes.extend(DeleteEoX(p) for p in estate.eox if p not in parsed.eox)
+    return changes
+
+
+@dataclass
+class ImportResult:
+    parsed: Parsed
+    changes: list[Change]
+    entry: dict[str, Any] | None  # the journal entry written, None if nothing was written
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.parsed.errors
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.parsed.warnings
+
+
+def import_files(
+    store: Any,
+    paths: Sequence[Path],
+    *,
+    replace_all: bool = False,
+    order: DateOrder = DateOrder.MDY,
+    dry_run: bool = False,
+    action: str = "import",
+) -> ImportResult:
+    """Parse, validate and (unless there is any error, or dry_run) write in one go."""
+    parsed = parse_files(paths, order)
+    if parsed.errors:
+        return ImportResult(parsed, [], None)
+    estate = store.load()
+    changes = plan_changes(estate, parsed, replace_all)
+    if dry_run or not changes:
+        return ImportResult(parsed, changes, None)
+    detail = {
+        "files": [str(p) for p in paths],
+        "replace": replace_all,
+        "counts": {k: len(getattr(parsed, k)) for k in TOP_KEYS},
+    }
+    entry = store.apply(changes, action + (" --replace" if replace_all else ""), detail)
+    return ImportResult(parsed, changes, entry)

@@ -1,0 +1,135 @@
+"""Reading source files (YAML, JSON) into plain data that remembers where it came from.
+
+YAML is composed with the C loader where present and converted by hand, so no scalar is
+ever resolved (``0093425688``, ``NO`` and ``15.10`` stay strings exactly as written), no
+object is ever constructed, and every mapping and sequence keeps its line number for
+error messages. Duplicate keys in a mapping are errors, not silently overwritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+try:  # the C loader when libyaml is there
+    _Loader: type = yaml.CBaseLoader
+except AttributeError:  # pragma: no cover - depends on the build of PyYAML
+    _Loader = yaml.BaseLoader
+
+
+class SourceError(ValueError):
+    """A file that cannot be read as data at all (one message, with position if known)."""
+
+
+class LDict(dict):
+    """A mapping with the line it starts on and the line of each key (1-based)."""
+
+    __slots__ = ("line", "key_lines")
+
+    def __init__(self, line: int | None = None) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list):
+    __slots__ = ("line", "item_lines")
+
+    def __init__(self, line: int | None = None) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+    def line_of(self, index: int) -> int | None:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def line_of(container: Any, key: Any) -> int | None:
+    fn = getattr(container, "line_of", None)
+    return fn(key) if fn else None
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    """'json' or 'yaml', by content first and the extension second."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    if path.suffix.lower() == ".json" and stripped:
+        return "json"
+    return "yaml"
+
+
+def load_source(path: Path) -> Any:
+    """Parse a YAML or JSON file; raise SourceError with a one-line reason."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("no such file") from None
+    except IsADirectoryError:
+        raise SourceError("is a directory, not a file") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read ({exc.strerror})") from None
+    kind = sniff_format(path, data[:4096])
+    if kind == "json":
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise SourceError(f"not valid JSON ({exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise SourceError(f"{where}not valid YAML ({exc.problem})") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"not valid YAML ({exc})") from None
+    if node is None:
+        return None
+    try:
+        return _convert(node, 0)
+    except RecursionError:
+        raise SourceError("YAML nests too deeply (recursive alias?)") from None
+
+
+_MAX_DEPTH = 64
+
+
+def _convert(node: yaml.Node, depth: int) -> Any:
+    if depth > _MAX_DEPTH:
+        raise SourceError(f"line {node.start_mark.line + 1}: YAML nests too deeply")
+    if isinstance(node, yaml.ScalarNode):
+        # Plain empty and ~/null scalars are absent values; everything else stays text.
+        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        out = LList(node.start_mark.line + 1)
+        for item in node.value:
+            out.append(_convert(item, depth + 1))
+            out.item_lines.append(item.start_mark.line + 1)
+        return out
+    if isinstance(node, yaml.MappingNode):
+        mapping = LDict(node.start_mark.line + 1)
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SourceError(f"line {key_node.start_mark.line + 1}: a key must be plain text")
+            key = key_node.value
+            if key in mapping:
+                raise SourceError(
+                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r} "
+                    f"(first on line {mapping.key_lines[key]})"
+                )
+            mapping[key] = _convert(value_node, depth + 1)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+    raise SourceError(f"line {node.start_mark.line + 1}: unsupported YAML node")  # pragma: no cover
