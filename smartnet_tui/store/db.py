@@ -196,6 +196,7 @@ class Store:
     ) -> dict[str, Any] | None:
         data = self.raw()  # re-read when another process wrote since we last looked
         index: dict[str, dict[str, str]] = {}
+        next_ids: dict[str, int] = {}
         records: list[dict[str, Any]] = []
         for ch in changes:
             table_name, key, doc = change_to_record_parts(ch)
@@ -213,7 +214,9 @@ class Store:
                 del keys[key]
             else:
                 if doc_id is None:
-                    doc_id = keys[key] = str(_next_id(table))
+                    nid = next_ids.get(table_name) or _next_id(table)
+                    next_ids[table_name] = nid + 1
+                    doc_id = keys[key] = str(nid)
                 table[doc_id] = doc
             records.append({"table": table_name, "key": key, "before": before, "after": doc})
         if not records:
