@@ -270,7 +270,7 @@ def plain_report(analysis: Analysis) -> str:
         f"smartnet report for {p.today}: {len(analysis.estate.devices)} devices, "
         f"{len(analysis.estate.contracts)} contracts",
         f"due {s.due}  review {s.review}  lapsed {s.lapsed}  uncovered {s.uncovered}  "
-        f"wasted {s.wasted}  at stake {s.cost_at_stake:,.2f}",
+        f"wasted {s.wasted}  at stake {s.cost_text()}",
         "",
         "contracts (most urgent first):",
     ]

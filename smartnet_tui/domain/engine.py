@@ -144,13 +144,13 @@ def serial_alerts(
         extra = f"; a line starts {coverage.next_start}" if coverage.next_start else ""
         out.append(Alert(
             "uncovered", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
-            f"{name}: active device never covered by a contract{extra}",
+            f"{name}: active device on no active contract line{extra}",
         ))
     if device is not None and device.status in ("spare", "decommissioned") and covering:
         out.append(Alert(
             "inactive_covered", "medium" if device.status == "decommissioned" else "low", serial,
-            f"{name}: {device.status} but covered by {', '.join(coverage.contracts)} "
-            f"until {coverage.coverage_end}",
+            f"{name}: {device.status} but covered today by {', '.join(coverage.contracts)} "
+            f"(coverage runs to {coverage.coverage_end})",
             days_left=coverage.days_left,
         ))
     if device is None and covering:
@@ -248,6 +248,7 @@ def coterm_alerts(estate: Estate, statuses: dict[str, ContractStatus]) -> dict[s
             f"{len(members)} {code} contracts end on different dates: {listing}; "
             "co-term them onto one end date",
             subject_type="service_level",
+            related=tuple(num for num, _ in members),
         )
     return out
 
@@ -266,9 +267,15 @@ class Summary:
     lapsed: int
     uncovered: int
     wasted: int
-    cost_at_stake: float
+    cost_at_stake: dict[str, float]  # annual cost of due and review contracts, by currency
     alerts: int
     critical: int
+
+    def cost_text(self) -> str:
+        """``GBP 430.00 · USD 29,810.00``: money at stake, never summed across currencies."""
+        if not self.cost_at_stake:
+            return "0"
+        return " · ".join(f"{cur} {amt:,.2f}".strip() for cur, amt in self.cost_at_stake.items())
 
 
 @dataclass
@@ -368,20 +375,22 @@ class Analysis:
         contract = self.estate.contracts.get(number)
         if contract is not None and contract.level is not None:
             co = self.coterm.get(contract.level.code)
-            if co is not None and number in co.message:
+            if co is not None and number in co.related:
                 out.append(co)
         return sorted(out, key=lambda a: a.sort_key)
 
     def summary(self) -> Summary:
         due = review = 0
-        at_stake = 0.0
-        for st in self.contract_status.values():
+        at_stake: dict[str, float] = {}
+        for number, st in self.contract_status.items():
             if st.renewal in ("due", "review"):
                 if st.renewal == "due":
                     due += 1
                 else:
                     review += 1
-                at_stake += st.annual_cost or 0.0
+                if st.annual_cost:
+                    cur = self.estate.contracts[number].currency or ""
+                    at_stake[cur] = round(at_stake.get(cur, 0.0) + st.annual_cost, 2)
         lapsed = uncovered = wasted = 0
         critical = 0
         total = 0
@@ -398,4 +407,4 @@ class Analysis:
         for lst in self.contract_alerts.values():
             total += len(lst)
         total += len(self.coterm)
-        return Summary(due, review, lapsed, uncovered, wasted, round(at_stake, 2), total, critical)
+        return Summary(due, review, lapsed, uncovered, wasted, dict(sorted(at_stake.items())), total, critical)

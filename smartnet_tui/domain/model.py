@@ -175,6 +175,7 @@ class Alert:
     message: str
     subject_type: str = "serial"  # serial | contract | service_level
     days_left: int | None = None
+    related: tuple[str, ...] = ()  # for coterm: the member contracts
 
     @property
     def sort_key(self) -> tuple:
