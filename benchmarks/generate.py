@@ -1,10 +1,11 @@
 """Generate a synthetic estate of N devices and M contract lines in the data format.
 
-    python benchmarks/generate.py --devices 50000 --lines 200000 -o /tmp/estate.json
+    python benchmarks/generate.py --devices 50000 --lines 200000 -o estate.json
 
-Deterministic for a seed. Lines are spread over contracts of a few hundred lines each,
-with a mix of renewals (adjacent lines), lapsed and future lines, spares, decommissioned
-devices, orphans and EoX rows, so every rule of the engine does real work.
+Deterministic for a seed: families of yearly contract terms over a few hundred serials
+each (history, current, due and lapsed terms), spares, decommissioned devices, orphans,
+duplicates, terminated lines, lines with their own end and EoX rows, so every rule of the
+engine does real work.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ TODAY = date(2026, 12, 1)
 
 
 def generate(devices: int, lines: int, seed: int = 7, lines_per_contract: int = 400) -> dict[str, Any]:
+    """Contracts come in families of consecutive yearly terms over the same serials (the
+    way an estate accumulates history): most lines have ended, the newest term is current,
+    some families lapsed, some are due. A few percent of lines are orphans, duplicates,
+    terminated or carry their own dates."""
     rnd = random.Random(seed)
     serials = [f"FOC{i:08d}" for i in range(devices)]
     devs = []
@@ -36,42 +41,52 @@ def generate(devices: int, lines: int, seed: int = 7, lines_per_contract: int = 
             "hostname": f"sw-{s[-6:].lower()}",
             "site": rnd.choice(SITES),
             "status": "spare" if r < 0.03 else "decommissioned" if r < 0.05 else "active",
-            "criticality": rnd.choice(["critical", "high", "normal", "normal", "normal", "low"]),
+            "criticality": rnd.choices(["critical", "high", "normal", "low"], [2, 8, 80, 10])[0],
         })
+    terms = max(1, round(lines / max(devices, 1)))
+    per_family = max(1, lines_per_contract)
     contracts = []
-    n_contracts = max(1, lines // lines_per_contract)
     made = 0
-    for c in range(n_contracts):
-        start = TODAY - timedelta(days=rnd.randint(30, 1400))
-        end = start + timedelta(days=rnd.choice([365, 730, 1095]))
-        count = lines_per_contract if c < n_contracts - 1 else lines - made
-        c_lines = []
-        for _ in range(count):
-            if rnd.random() < 0.02:
-                serial = f"ORPH{rnd.randint(0, 10**7):08d}"
-            else:
-                serial = serials[rnd.randrange(devices)]
-            ln: dict[str, Any] = {"serial": serial}
-            r = rnd.random()
-            if r < 0.2:
-                s2 = start + timedelta(days=rnd.randint(0, 200))
-                ln["start"] = s2.isoformat()
-                ln["end"] = (s2 + timedelta(days=365)).isoformat()
-            elif r < 0.22:
-                ln["status"] = "terminated"
-            c_lines.append(ln)
-        made += count
-        contracts.append({
-            "number": f"{90000000 + c:010d}",
-            "service_level": rnd.choice(LEVELS),
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "status": "cancelled" if rnd.random() < 0.02 else "active",
-            "reseller": rnd.choice(["Acme Networks", "NetPartner Ltd", "Globex"]),
-            "annual_cost": round(rnd.uniform(5_000, 400_000), 2),
-            "currency": "USD",
-            "lines": c_lines,
-        })
+    pos = 0
+    family = 0
+    while made < lines:
+        members = serials[pos:pos + per_family] or rnd.sample(serials, min(per_family, devices))
+        pos += per_family
+        level = rnd.choice(LEVELS)
+        # the newest term ends between 200 days ago and 900 days ahead
+        last_end = TODAY + timedelta(days=rnd.randint(-200, 900))
+        for t in range(terms):
+            if made >= lines:
+                break
+            end = last_end - timedelta(days=365 * (terms - 1 - t))
+            start = end - timedelta(days=364)
+            c_lines = []
+            for serial in members[: lines - made]:
+                r = rnd.random()
+                if r < 0.01:
+                    serial = f"ORPH{rnd.randint(0, 10**7):08d}"
+                ln: dict[str, Any] = {"serial": serial}
+                if r > 0.99:
+                    ln["status"] = "terminated"
+                elif r > 0.97:
+                    ln["end"] = (end - timedelta(days=rnd.randint(1, 200))).isoformat()
+                c_lines.append(ln)
+            made += len(c_lines)
+            contracts.append({
+                "number": f"{90000000 + family * 10 + t:010d}",
+                "service_level": level,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "status": "cancelled" if rnd.random() < 0.01 else "active",
+                "reseller": rnd.choice(["Acme Networks", "NetPartner Ltd", "Globex"]),
+                "annual_cost": round(rnd.uniform(5_000, 400_000), 2),
+                "currency": "USD",
+                "lines": c_lines,
+            })
+        family += 1
+    # a sprinkling of duplicates: serials also on another family's current term
+    for c in rnd.sample(contracts, max(1, len(contracts) // 50)):
+        c["lines"].extend({"serial": rnd.choice(serials)} for _ in range(5))
     eox = [
         {"pid": "WS-C3850-48P", "end_of_sale": "2022-10-30", "end_of_contract_renewal": "2026-10-30",
          "last_date_of_support": "2027-10-31"},

@@ -34,38 +34,58 @@ class Policy:
 
 
 # --------------------------------------------------------------------------- coverage
-def compute_coverage(lines: Sequence[Line], today: date, due_days: int) -> Coverage:
-    """Coverage of one serial from its lines (any contract, any status)."""
-    live = [ln for ln in lines if ln.counts]
-    covering = [ln for ln in live if (ln.start is None or ln.start <= today) and today <= ln.end]
-    next_start = min((ln.start for ln in live if ln.start is not None and ln.start > today), default=None)
-    if covering:
-        end = max(ln.end for ln in covering)
-        # Extend through an unbroken chain: a line starting on or before the day after
-        # the current end continues the coverage.
-        for ln in sorted((ln for ln in live if ln.end > end), key=_start_key):
-            if ln.end <= end:
-                continue
-            if ln.start is not None and ln.start > end + ONE_DAY:
-                break
+def covering_lines(lines: Sequence[Line], day: date) -> list[Line]:
+    """The lines that count and cover ``day``."""
+    return [ln for ln in lines if ln.counts and ln.begins <= day <= ln.end]
+
+
+def compute_coverage(
+    lines: Sequence[Line], today: date, due_days: int, covering: list[Line] | None = None
+) -> Coverage:
+    """Coverage of one serial from its lines (any contract, any status).
+
+    One pass over the lines (this runs for every serial of the estate on a recompute).
+    """
+    if covering is None:
+        covering = covering_lines(lines, today)
+    next_start = last_ended = end = None
+    for ln in lines:
+        if not ln.counts:
+            continue
+        if ln.begins > today:
+            if next_start is None or ln.begins < next_start:
+                next_start = ln.begins
+        elif ln.end < today:
+            if last_ended is None or ln.end > last_ended:
+                last_ended = ln.end
+        elif end is None or ln.end > end:
             end = ln.end
+    if end is not None:
+        if next_start is not None:
+            # Extend through an unbroken chain: a line starting on or before the day
+            # after the current end continues the coverage.
+            for ln in sorted((ln for ln in lines if ln.counts and ln.end > end), key=_start_key):
+                if ln.end <= end:
+                    continue
+                if ln.begins > end + ONE_DAY:
+                    break
+                end = ln.end
         days_left = (end - today).days
         return Coverage(
             status="expiring" if days_left <= due_days else "covered",
             coverage_end=end,
             days_left=days_left,
             next_start=next_start,
-            contracts=tuple(sorted({ln.contract for ln in covering})),
+            contracts=(covering[0].contract,) if len(covering) == 1
+            else tuple(sorted({ln.contract for ln in covering})),
         )
-    ended = [ln.end for ln in live if ln.end < today]
-    if ended:
-        end = max(ended)
-        return Coverage("lapsed", end, (end - today).days, next_start, ())
+    if last_ended is not None:
+        return Coverage("lapsed", last_ended, (last_ended - today).days, next_start, ())
     return Coverage("uncovered", None, None, next_start, ())
 
 
 def _start_key(line: Line) -> date:
-    return line.start or date.min
+    return line.begins
 
 
 # --------------------------------------------------------------------------- contracts
@@ -91,12 +111,35 @@ def contract_annual_cost(contract: Contract, lines: Sequence[Line]) -> float | N
     return round(sum(costs), 2) if costs else None
 
 
-def compute_contract_status(estate: Estate, contract: Contract, policy: Policy) -> ContractStatus:
+@dataclass(frozen=True, slots=True)
+class ContractFacts:
+    """What a contract's status needs from its own lines alone (cached per lines tuple)."""
+
+    lines: tuple[Line, ...]
+    end: date | None
+    serials: tuple[str, ...]
+    annual_cost: float | None
+    has_live: bool
+
+
+def contract_facts(estate: Estate, contract: Contract) -> ContractFacts:
     lines = estate.lines_by_contract.get(contract.number, ())
     live = [ln for ln in lines if not ln.terminated]
-    serials = tuple(sorted({ln.serial for ln in live}))
-    end = contract_end(contract, lines)
-    cost = contract_annual_cost(contract, lines)
+    return ContractFacts(
+        lines,
+        contract_end(contract, lines),
+        tuple(sorted({ln.serial for ln in live})),
+        contract_annual_cost(contract, lines),
+        bool(live),
+    )
+
+
+def compute_contract_status(
+    estate: Estate, contract: Contract, policy: Policy, facts: ContractFacts | None = None
+) -> ContractStatus:
+    if facts is None:
+        facts = contract_facts(estate, contract)
+    end, serials, cost = facts.end, facts.serials, facts.annual_cost
     if contract.status == "cancelled":
         days = (end - policy.today).days if end else None
         return ContractStatus(contract.number, end, days, "cancelled", serials, cost)
@@ -104,7 +147,7 @@ def compute_contract_status(estate: Estate, contract: Contract, policy: Policy) 
         return ContractStatus(contract.number, None, None, "ok", serials, cost)
     days_left = (end - policy.today).days
     renewal = renewal_bucket(days_left, policy)
-    if renewal in ("expired", "due", "review") and live:
+    if renewal in ("expired", "due", "review") and facts.has_live:
         after = end + ONE_DAY
         if all(_covered_elsewhere(estate, s, contract.number, after) for s in serials):
             renewal = "renewed"
@@ -126,12 +169,17 @@ def serial_alerts(
     coverage: Coverage,
     eox: EoX | None,
     policy: Policy,
+    covering: list[Line] | None = None,
 ) -> list[Alert]:
     """Every alert whose subject is this serial."""
     today = policy.today
     out: list[Alert] = []
-    covering = [ln for ln in lines if ln.counts and ln.covers(today)]
+    if covering is None:
+        covering = covering_lines(lines, today)
     active = device is not None and device.status == "active"
+    if active and coverage.covered_today and eox is None and device.criticality != "critical" \
+            and len(coverage.contracts) < 2:
+        return out  # the common case: an active, covered device with nothing to say
     name = _device_name(serial, device)
 
     if active and coverage.status == "lapsed":
@@ -290,6 +338,7 @@ class Analysis:
     contract_alerts: dict[str, list[Alert]] = field(default_factory=dict)
     coterm: dict[str, Alert] = field(default_factory=dict)
     _sorted: list[Alert] | None = None
+    _facts: dict[str, ContractFacts] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.recompute()
@@ -313,10 +362,17 @@ class Analysis:
         """
         serials = set(serials)
         numbers = set(contracts) | self.estate.contracts_of(serials)
+        before = {n: self._coterm_key(n) for n in numbers}
         self._refresh_serials(serials)
         self._refresh_contracts(numbers)
-        self.coterm = coterm_alerts(self.estate, self.contract_status)
+        if any(self._coterm_key(n) != key for n, key in before.items()):
+            self.coterm = coterm_alerts(self.estate, self.contract_status)
         self._sorted = None
+
+    def _coterm_key(self, number: str) -> tuple:
+        st = self.contract_status.get(number)
+        c = self.estate.contracts.get(number)
+        return (st.renewal, st.end, c.service_level) if st and c else ()
 
     def with_policy(self, policy: Policy) -> Analysis:
         return Analysis(self.estate, policy)
@@ -331,10 +387,11 @@ class Analysis:
                 self.coverage.pop(s, None)
                 self.serial_alerts.pop(s, None)
                 continue
-            cov = compute_coverage(lines, today, due)
+            covering = covering_lines(lines, today)
+            cov = compute_coverage(lines, today, due, covering)
             self.coverage[s] = cov
             eox = estate.eox.get(device.pid) if device is not None and device.pid else None
-            alerts = serial_alerts(s, device, lines, cov, eox, policy)
+            alerts = serial_alerts(s, device, lines, cov, eox, policy, covering)
             if alerts:
                 self.serial_alerts[s] = alerts
             else:
@@ -347,8 +404,13 @@ class Analysis:
             if contract is None:
                 self.contract_status.pop(n, None)
                 self.contract_alerts.pop(n, None)
+                self._facts.pop(n, None)
                 continue
-            st = compute_contract_status(estate, contract, policy)
+            lines = estate.lines_by_contract.get(n, ())
+            facts = self._facts.get(n)
+            if facts is None or facts.lines is not lines:
+                facts = self._facts[n] = contract_facts(estate, contract)
+            st = compute_contract_status(estate, contract, policy, facts)
             self.contract_status[n] = st
             alerts = contract_alerts(estate, contract, st, policy)
             if alerts:

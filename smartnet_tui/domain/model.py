@@ -108,14 +108,12 @@ class Line:
     annual_cost: float | None
     terminated: bool
     cancelled: bool  # the contract is cancelled
-
-    @property
-    def counts(self) -> bool:
-        """Lines of cancelled contracts and terminated lines are ignored by every rule."""
-        return not (self.terminated or self.cancelled)
+    # Derived, stored for the engine's hot loops:
+    counts: bool  # neither terminated nor cancelled: every rule ignores the others
+    begins: date  # start, or date.min for a line with no start (covers from ever)
 
     def covers(self, day: date) -> bool:
-        return (self.start is None or self.start <= day) and day <= self.end
+        return self.begins <= day <= self.end
 
 
 def effective_lines(contract: Contract) -> tuple[Line, ...]:
@@ -127,18 +125,22 @@ def effective_lines(contract: Contract) -> tuple[Line, ...]:
         if end is None:  # validated away on import; skip rather than crash on odd data
             continue
         text = spec.service_level or level
+        start = spec.start or contract.start
+        terminated = spec.status == "terminated"
         out.append(
             Line(
                 contract=contract.number,
                 index=i,
                 serial=spec.serial,
-                start=spec.start or contract.start,
+                start=start,
                 end=end,
                 service_level=normalise_service_level(text) if text else None,
                 sku=spec.sku,
                 annual_cost=spec.annual_cost,
-                terminated=spec.status == "terminated",
+                terminated=terminated,
                 cancelled=cancelled,
+                counts=not (terminated or cancelled),
+                begins=start or date.min,
             )
         )
     return tuple(out)
