@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 from smartnet_tui.store.db import Store, StoreError
@@ -13,10 +12,11 @@ DEMO_FILES = ("estate.yaml", "eox.json")
 
 
 def sample_dir() -> Path:
-    try:
-        return Path(str(resources.files("smartnet_tui.sample_data")))
-    except ModuleNotFoundError:  # running from a source tree without an install
-        return Path(__file__).resolve().parents[2] / "sample_data"
+    """The bundled sample data: inside the installed package (the wheel maps the top-level
+    sample_data/ to smartnet_tui/sample_data), else the source tree's sample_data/."""
+    here = Path(__file__).resolve()
+    installed = here.parents[1] / "sample_data"
+    return installed if installed.is_dir() else here.parents[2] / "sample_data"
 
 
 def make_demo_db(directory: Path | None = None) -> Path:
