@@ -88,11 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
         _add_common(sp, suppress=True)
         return sp
 
-    sp = cmd("import", "import devices, contracts and EoX rows from YAML or JSON files")
+    sp = cmd("import", "import devices, contracts and EoX rows: YAML/JSON data files, CSV and XLSX "
+             "exports (Service Contract Center, installed base), Cisco SN2INFO and EoX API JSON")
     sp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     sp.add_argument("--replace", action="store_true",
                     help="make the database equal to the files (delete what they do not hold)")
     sp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    sp.add_argument("--sheet", metavar="NAME", help="XLSX: read this sheet (default: the first)")
+    sp.add_argument("--add-devices", action="store_true",
+                    help="add the serials of contract lines that the inventory does not hold "
+                    "(otherwise they stay orphans)")
 
     sp = cmd("lookup", "is this serial covered, and until when? (exit 0 covered, 1 not, 3 unknown)")
     sp.add_argument("serial")

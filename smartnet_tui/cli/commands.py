@@ -68,12 +68,53 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
 
 
 # ------------------------------------------------------------------ import
+class _Progress:
+    """A plain-text progress line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, file: str, rows: int, total: int | None) -> None:
+        import time
+
+        now = time.monotonic()
+        if now - self.last < 0.1 and (total is None or rows < total):
+            return
+        self.last = now
+        name = Path(file).name
+        if total:
+            frac = min(rows / total, 1.0)
+            bar = "#" * int(frac * 30)
+            text = f"\rimporting {name} [{bar:<30}] {frac:4.0%} {rows:,} rows"
+        else:
+            text = f"\rimporting {name}: {rows:,} rows"
+        self.stream.write(text)
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from smartnet_tui.store.diff import summary_line
+
     store = _store(settings, must_exist=False)
-    before = store.load()
-    result = import_files(
-        store, args.files, replace_all=args.replace, order=settings.date_order, dry_run=args.dry_run
-    )
+    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        result = import_files(
+            store, args.files, replace_all=args.replace, order=settings.date_order,
+            dry_run=args.dry_run, add_devices=getattr(args, "add_devices", False),
+            sheet=getattr(args, "sheet", None), progress=progress, today=settings.reference_date(),
+        )
+    finally:
+        if progress is not None:
+            progress.done()
     for w in result.warnings:
         print(f"smartnet: warning: {w}", file=sys.stderr)
     if result.errors:
@@ -84,16 +125,32 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
         return EXIT_ERROR
     p = result.parsed
-    read = f"read {len(p.devices)} devices, {len(p.contracts)} contracts, {len(p.eox)} EoX rows"
+    counts = p.counts()
+    lines = f" ({counts['lines']:,} lines)" if p.line_sets else ""
+    read = f"read {counts['devices']} devices, {counts['contracts']} contracts{lines}, {counts['eox']} EoX rows"
+    formats = sorted(set(p.formats.values()) - {"yaml", "json"})
+    if formats:
+        read += f" from {', '.join(formats)}"
+    modules = sum(st.get("modules", 0) for st in p.stats.values())
+    if modules:
+        read += f"; {modules} module{'s' * (modules != 1)} folded under {'their chassis' if modules != 1 else 'its chassis'}"
+    before = result.before if result.before is not None else store.load()
     diff = describe_changes(before, result.changes)
+    changed = summary_line(result.summary.get("changed", {}))
     if args.dry_run:
-        print(f"dry run: {read}; would change:" if result.changes else f"dry run: {read}; nothing would change")
+        print(f"dry run: {read}; would change: {changed}" if result.changes
+              else f"dry run: {read}; nothing would change")
     elif result.entry is None:
         print(f"{read}; the database already holds exactly this")
     else:
-        print(f"{read}; changed (journal entry {result.entry['id']}):")
+        print(f"{read}; changed (journal entry {result.entry['id']}): {changed}")
     for line in diff:
         print(f"  {line}")
+    if result.orphans:
+        n = len(result.orphans)
+        print(f"{n} serial{'s' * (n != 1)} on these lines {'are' if n != 1 else 'is'} not in the inventory "
+              f"({', '.join(result.orphans[:5])}{', ...' if n > 5 else ''}): "
+              "they show as orphans; --add-devices adds them")
     return EXIT_OK
 
 

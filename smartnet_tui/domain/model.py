@@ -94,7 +94,7 @@ class Contract:
         return normalise_service_level(self.service_level) if self.service_level else None
 
 
-@dataclass(slots=True, eq=True)
+@dataclass(slots=True, eq=True, unsafe_hash=True)
 class Line:
     """An effective contract line: the line's own fields over its contract's.
 

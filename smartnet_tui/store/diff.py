@@ -20,18 +20,6 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def _line_ends(doc: Mapping[str, Any]) -> dict[str, str]:
-    """Serial -> effective end of its active lines (the latest, if several)."""
-    out: dict[str, str] = {}
-    for ln in doc.get("lines", ()):
-        if ln.get("status", "active") == "terminated":
-            continue
-        end = ln.get("end") or doc.get("end") or ""
-        if end > out.get(ln["serial"], ""):
-            out[ln["serial"]] = end
-    return out
-
-
 def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any], skip: tuple[str, ...]) -> list[str]:
     out = []
     for k in sorted(set(before) | set(after)):
@@ -77,16 +65,47 @@ def describe_records(records: Iterable[Mapping[str, Any]], limit: int = 50) -> l
     return out + details
 
 
-def _contract_delta(number: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    parts = _field_changes(before, after, ("lines",))
-    b, a = _line_ends(before), _line_ends(after)
+def _line_states(lines: Iterable[Mapping[str, Any]], contract_end: str | None) -> dict[str, str | None]:
+    """Serial -> latest end of its active lines; None when all its lines are terminated."""
+    out: dict[str, str | None] = {}
+    for ln in lines:
+        serial = ln["serial"]
+        if ln.get("status", "active") == "terminated":
+            out.setdefault(serial, None)
+            continue
+        end = ln.get("end") or contract_end or ""
+        prev = out.get(serial)
+        if prev is None or end > prev:
+            out[serial] = end
+    return out
+
+
+def _line_delta(b: Mapping[str, Any], a: Mapping[str, Any]) -> dict[str, list]:
+    """Serials whose line was added, dropped, terminated, reactivated, or whose end moved."""
     gained = sorted(a.keys() - b.keys())
     lost = sorted(b.keys() - a.keys())
-    moved = sorted(s for s in a.keys() & b.keys() if a[s] != b[s])
-    if gained:
-        parts.append(f"{_plural(len(gained), 'line')} added ({_names(gained)})")
-    if lost:
-        parts.append(f"{_plural(len(lost), 'line')} dropped ({_names(lost)})")
+    both = a.keys() & b.keys()
+    terminated = sorted(s for s in both if b[s] is not None and a[s] is None)
+    reactivated = sorted(s for s in both if b[s] is None and a[s] is not None)
+    moved = sorted(s for s in both if a[s] is not None and b[s] is not None and a[s] != b[s])
+    return {"added": gained, "dropped": lost, "terminated": terminated,
+            "reactivated": reactivated, "moved": moved}
+
+
+def _contract_delta(number: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    parts = _field_changes(before, after, ("lines",))
+    b = _line_states(before.get("lines", ()), before.get("end"))
+    a = _line_states(after.get("lines", ()), after.get("end"))
+    d = _line_delta(b, a)
+    if d["added"]:
+        parts.append(f"{_plural(len(d['added']), 'line')} added ({_names(d['added'])})")
+    if d["dropped"]:
+        parts.append(f"{_plural(len(d['dropped']), 'line')} dropped ({_names(d['dropped'])})")
+    if d["terminated"]:
+        parts.append(f"{_plural(len(d['terminated']), 'line')} terminated ({_names(d['terminated'])})")
+    if d["reactivated"]:
+        parts.append(f"{_plural(len(d['reactivated']), 'line')} active again ({_names(d['reactivated'])})")
+    moved = d["moved"]
     if moved:
         ends = {(b[s], a[s]) for s in moved}
         if len(ends) == 1:
@@ -97,6 +116,102 @@ def _contract_delta(number: str, before: Mapping[str, Any], after: Mapping[str, 
     if not parts and before.get("lines") != after.get("lines"):
         parts.append("line details changed")
     return [f"~ contract {number}: {'; '.join(parts)}"] if parts else []
+
+
+def _spec_states(contract: Any) -> dict[str, Any]:
+    """_line_states for a domain Contract (dates, not ISO text: only compared)."""
+    out: dict[str, Any] = {}
+    cend = contract.end
+    for ln in contract.lines:
+        if ln.status == "terminated":
+            out.setdefault(ln.serial, None)
+            continue
+        end = ln.end or cend
+        prev = out.get(ln.serial)
+        if prev is None or (end is not None and end > prev):
+            out[ln.serial] = end
+    return out
+
+
+_COUNT_ORDER = (
+    ("lines_added", "line added", "lines added"),
+    ("lines_dropped", "line dropped", "lines dropped"),
+    ("ends_moved", "end date moved", "end dates moved"),
+    ("lines_terminated", "line terminated", "lines terminated"),
+    ("lines_reactivated", "line active again", "lines active again"),
+    ("devices_added", "device added", "devices added"),
+    ("devices_removed", "device removed", "devices removed"),
+    ("devices_changed", "device changed", "devices changed"),
+    ("status_changes", "status change", "status changes"),
+    ("contracts_added", "contract added", "contracts added"),
+    ("contracts_removed", "contract removed", "contracts removed"),
+    ("contracts_changed", "contract changed", "contracts changed"),
+    ("eox_added", "EoX row added", "EoX rows added"),
+    ("eox_changed", "EoX row changed", "EoX rows changed"),
+    ("eox_removed", "EoX row removed", "EoX rows removed"),
+)
+
+
+def change_counts(before: Estate, changes: Sequence[Change]) -> dict[str, int]:
+    """How many lines were added, dropped, terminated, moved; devices added; status
+    changes (device, contract and line); contracts and EoX rows added, changed, removed.
+    Zero counts are left out. Works on domain objects: cheap even for 200,000 lines."""
+    from smartnet_tui.domain.changes import (
+        DeleteContract, DeleteDevice, DeleteEoX, PutContract, PutDevice, PutEoX,
+    )
+
+    n: dict[str, int] = {}
+
+    def bump(key: str, by: int = 1) -> None:
+        if by:
+            n[key] = n.get(key, 0) + by
+
+    for ch in changes:
+        if isinstance(ch, PutDevice):
+            old = before.devices.get(ch.device.serial)
+            if old is None:
+                bump("devices_added")
+            else:
+                bump("devices_changed")
+                bump("status_changes", old.status != ch.device.status)
+        elif isinstance(ch, DeleteDevice):
+            bump("devices_removed", ch.serial in before.devices)
+        elif isinstance(ch, PutContract):
+            new = ch.contract
+            old_c = before.contracts.get(new.number)
+            a = _spec_states(new)
+            if old_c is None:
+                bump("contracts_added")
+                bump("lines_added", len(a))
+                continue
+            bump("contracts_changed")
+            bump("status_changes", old_c.status != new.status)
+            d = _line_delta(_spec_states(old_c), a)
+            bump("lines_added", len(d["added"]))
+            bump("lines_dropped", len(d["dropped"]))
+            bump("lines_terminated", len(d["terminated"]))
+            bump("lines_reactivated", len(d["reactivated"]))
+            bump("ends_moved", len(d["moved"]))
+            bump("status_changes", len(d["terminated"]) + len(d["reactivated"]))
+        elif isinstance(ch, DeleteContract):
+            if ch.number in before.contracts:
+                bump("contracts_removed")
+                bump("lines_dropped", len(_spec_states(before.contracts[ch.number])))
+        elif isinstance(ch, PutEoX):
+            bump("eox_changed" if ch.eox.pid in before.eox else "eox_added")
+        elif isinstance(ch, DeleteEoX):
+            bump("eox_removed", ch.pid in before.eox)
+    return n
+
+
+def summary_line(counts: Mapping[str, int]) -> str:
+    """'3 lines added, 1 line dropped, 2 end dates moved, 4 devices added' (or 'no changes')."""
+    parts = []
+    for key, one, many in _COUNT_ORDER:
+        v = counts.get(key, 0)
+        if v:
+            parts.append(f"{v:,} {one if v == 1 else many}")
+    return ", ".join(parts) if parts else "no changes"
 
 
 def describe_changes(before: Estate, changes: Sequence[Change], limit: int = 50) -> list[str]:

@@ -3,6 +3,13 @@
 All or nothing. Every problem is collected with its file, record path
 (``contracts[2].lines[5].end``) and, for YAML, line; if there is any, nothing is written.
 Warnings (an unknown service-level spelling, an unknown field kept as extra) never fail.
+
+Formats, chosen by content (``store.sources.detect_format``): the YAML/JSON data format;
+CSV and XLSX exports (``store.tabular``: contract-line exports, installed-base sheets,
+inventory and EoX tables); Cisco API JSON (``store.cisco_api``: SN2INFO, EoX).
+Exports describe *lines of contracts* (a :class:`LineSet` per contract number) rather
+than whole contracts: :func:`plan_changes` merges them into what is stored, so the
+contract keeps what the export does not carry (reseller, cost, triage).
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from smartnet_tui.domain.model import (
     normalise_serial,
 )
 from smartnet_tui.domain.service_levels import normalise_service_level
-from smartnet_tui.store.sources import SourceError, line_of, load_source
+from smartnet_tui.store.sources import SourceError, detect_format, line_of, load_source, parse_source
 
 TOP_KEYS = ("devices", "contracts", "eox")
 DEVICE_FIELDS = ("serial", "pid", "hostname", "site", "status", "criticality", "tags", "notes")
@@ -63,6 +70,24 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class LineSet:
+    """The lines an export gives one contract.
+
+    ``merge`` False (a contract-line export): these are the contract's lines, a line the
+    export no longer lists is dropped. ``merge`` True (an SN2INFO answer about some
+    serials): each line replaces the contract's line of that serial, others stay.
+    """
+
+    number: str
+    lines: tuple[LineSpec, ...]
+    service_level: str | None  # the level every line has, if they agree
+    merge: bool
+    where: str
+    reseller: str | None = None
+    currency: str | None = None
+
+
 @dataclass
 class Parsed:
     """What the source files hold, validated."""
@@ -75,6 +100,49 @@ class Parsed:
     files: list[str] = field(default_factory=list)
     # where each key was first seen, for duplicate messages
     _seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    # from exports and API answers
+    line_sets: dict[str, LineSet] = field(default_factory=dict)
+    new_devices: dict[str, Device] = field(default_factory=dict)  # for --add-devices
+    eox_updates: dict[str, dict[str, date]] = field(default_factory=dict)  # pid -> dates given
+    # tables the files describe whole (what --replace may delete from); None: all of them
+    whole_tables: set[str] | None = None
+    formats: dict[str, str] = field(default_factory=dict)  # file -> format
+    stats: dict[str, dict[str, Any]] = field(default_factory=dict)  # file -> counts
+
+    def stats_for(self, file: str) -> dict[str, Any]:
+        return self.stats.setdefault(file, {})
+
+    def add_line_set(
+        self, number: str, lines: tuple[LineSpec, ...], service_level: str | None, *,
+        merge: bool, file: str, path: str, reseller: str | None = None, currency: str | None = None,
+    ) -> None:
+        where = f"{file}:{path}"
+        old = self.line_sets.get(number)
+        if old is not None and old.merge and merge:  # SN2INFO answers saved in batches
+            by_serial = {ln.serial: ln for ln in old.lines}
+            by_serial.update((ln.serial, ln) for ln in lines)
+            level = old.service_level if old.service_level == service_level else None
+            self.line_sets[number] = replace(old, lines=tuple(by_serial.values()), service_level=level)
+            return
+        first = self._seen.get(("contracts", number))
+        if first is not None:
+            self.errors.append(Problem(file, path, f"duplicate contract {number!r} (also at {first}); "
+                                       "import one source per contract"))
+            return
+        self._seen[("contracts", number)] = where
+        self.line_sets[number] = LineSet(number, lines, service_level, merge, where, reseller, currency)
+        if not merge and self.whole_tables is not None:
+            self.whole_tables.add("contracts")
+
+    def counts(self) -> dict[str, int]:
+        """What the files hold (before comparing with the database)."""
+        return {
+            "devices": len(self.devices),
+            "contracts": len(self.contracts.keys() | self.line_sets.keys()),
+            "lines": sum(len(c.lines) for c in self.contracts.values())
+            + sum(len(s.lines) for s in self.line_sets.values()),
+            "eox": len(self.eox.keys() | self.eox_updates.keys()),
+        }
 
     def add(self, table: str, key: str, obj: Any, where: str) -> bool:
         first = self._seen.get((table, key))
@@ -368,45 +436,162 @@ def parse_document(parsed: Parsed, file: str, doc: Any, order: DateOrder) -> Non
                           line_of(rec.data, keyfield))
 
 
-def parse_files(paths: Sequence[Path], order: DateOrder = DateOrder.MDY) -> Parsed:
-    parsed = Parsed()
+def parse_files(
+    paths: Sequence[Path],
+    order: DateOrder = DateOrder.MDY,
+    *,
+    sheet: str | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    today: date | None = None,
+) -> Parsed:
+    """Validate every file, whatever its format (chosen by content, then extension).
+
+    ``sheet``: the XLSX sheet to read (default the first). ``progress(file, rows, total)``
+    is called every few thousand rows of a table. ``today`` decides whether an SN2INFO
+    line Cisco calls not covered has expired (end passed) or was terminated.
+    """
+    from smartnet_tui.store import cisco_api, tabular
+
+    today = today or date.today()
+    parsed = Parsed(whole_tables=set())
     for path in paths:
         name = str(path)
         parsed.files.append(name)
         try:
-            doc = load_source(path)
+            data = path.read_bytes()
+        except FileNotFoundError:
+            parsed.errors.append(Problem(name, "", "no such file"))
+            continue
+        except IsADirectoryError:
+            parsed.errors.append(Problem(name, "", "is a directory, not a file"))
+            continue
+        except OSError as exc:
+            parsed.errors.append(Problem(name, "", f"cannot read ({exc.strerror})"))
+            continue
+        try:
+            fmt = detect_format(path, data[:8192])
         except SourceError as exc:
             parsed.errors.append(Problem(name, "", str(exc)))
             continue
-        parse_document(parsed, name, doc, order)
+        if fmt in ("csv", "xlsx"):
+            parsed.formats[name] = fmt
+            tabular.read_tabular(parsed, path, fmt, data if fmt == "csv" else None, order, sheet, progress)
+            continue
+        try:
+            doc = parse_source(fmt, data)
+        except SourceError as exc:
+            parsed.formats[name] = fmt
+            parsed.errors.append(Problem(name, "", str(exc)))
+            continue
+        kind = cisco_api.api_kind(doc) if fmt == "json" else None
+        if kind == "sn2info":
+            parsed.formats[name] = "sn2info json"
+            cisco_api.parse_sn2info(parsed, name, doc, order, today)
+        elif kind == "eox":
+            parsed.formats[name] = "eox api json"
+            cisco_api.parse_eox_api(parsed, name, doc, order, today)
+        else:
+            parsed.formats[name] = fmt
+            parse_document(parsed, name, doc, order)
+            parsed.whole_tables.update(TOP_KEYS)  # a data file describes the whole estate
     return parsed
 
 
 # ------------------------------------------------------------------------ changes
-def plan_changes(estate: Estate, parsed: Parsed, replace_all: bool = False) -> list[Change]:
+def plan_changes(
+    estate: Estate, parsed: Parsed, replace_all: bool = False, add_devices: bool = False
+) -> list[Change]:
     """Upsert by key; with ``replace_all`` also delete what the files do not hold.
 
     A contract's triage (set in the app, not in source files) survives a re-import unless
-    the file gives one. Records already stored as given produce no change.
+    the file gives one. Records already stored as given produce no change. Exports'
+    line sets are merged into the stored contract (see :class:`LineSet`); lifecycle dates
+    from export columns fill in the pid's EoX row; ``add_devices`` adds the serials of
+    exports that the inventory does not know yet. ``replace_all`` deletes only from the
+    tables the files describe whole (a data file: all; a contract-line export: contracts;
+    an inventory table: devices).
     """
     changes: list[Change] = []
     for serial, dev in parsed.devices.items():
         if estate.devices.get(serial) != dev:
             changes.append(PutDevice(dev))
+    added: set[str] = set()
+    if add_devices:
+        for serial, dev in parsed.new_devices.items():
+            if serial not in estate.devices and serial not in parsed.devices:
+                changes.append(PutDevice(dev))
+                added.add(serial)
     for number, c in parsed.contracts.items():
         old = estate.contracts.get(number)
         if old is not None and c.triage is None and old.triage is not None:
             c = replace(c, triage=old.triage)
         if old != c:
             changes.append(PutContract(c))
+    for number, ls in parsed.line_sets.items():
+        old = estate.contracts.get(number)
+        c = merge_line_set(old, ls)
+        if old != c:
+            changes.append(PutContract(c))
     for pid, e in parsed.eox.items():
         if estate.eox.get(pid) != e:
             changes.append(PutEoX(e))
+    for pid, dates in parsed.eox_updates.items():
+        if pid in parsed.eox:
+            continue
+        old_e = estate.eox.get(pid)
+        new_e = replace(old_e, **dates) if old_e is not None else EoX(pid, **dates)
+        if new_e != old_e:
+            changes.append(PutEoX(new_e))
     if replace_all:
-        changes.extend(DeleteDevice(s) for s in estate.devices if s not in parsed.devices)
-        changes.extend(DeleteContract(n) for n in estate.contracts if n not in parsed.contracts)
-        changes.extend(DeleteEoX(p) for p in estate.eox if p not in parsed.eox)
+        whole = set(TOP_KEYS) if parsed.whole_tables is None else parsed.whole_tables
+        if "devices" in whole:
+            changes.extend(DeleteDevice(s) for s in estate.devices
+                           if s not in parsed.devices and s not in added)
+        if "contracts" in whole:
+            changes.extend(DeleteContract(n) for n in estate.contracts
+                           if n not in parsed.contracts and n not in parsed.line_sets)
+        if "eox" in whole:
+            changes.extend(DeleteEoX(p) for p in estate.eox
+                           if p not in parsed.eox and p not in parsed.eox_updates)
     return changes
+
+
+def merge_line_set(old: Contract | None, ls: LineSet) -> Contract:
+    """The contract after an export's lines: new, or the stored one with these lines."""
+    if old is None:
+        return Contract(number=ls.number, service_level=ls.service_level, lines=ls.lines,
+                        reseller=ls.reseller, currency=ls.currency)
+    if ls.merge:
+        given = {ln.serial: ln for ln in ls.lines}
+        lines: list[LineSpec] = []
+        for ln in old.lines:
+            new = given.pop(ln.serial, None)
+            if new is None:
+                lines.append(ln)
+            else:  # what the answer does not say (a start, a SKU) stays as it was
+                lines.append(replace(
+                    new, start=new.start or ln.start, sku=new.sku or ln.sku,
+                    annual_cost=new.annual_cost if new.annual_cost is not None else ln.annual_cost,
+                    service_level=new.service_level or ln.service_level,
+                    extra={**ln.extra, **new.extra}))
+        lines.extend(given.values())
+        level = old.service_level or ls.service_level
+    else:
+        lines = list(ls.lines)
+        level = ls.service_level or old.service_level
+    return replace(old, lines=tuple(lines), service_level=level,
+                   reseller=ls.reseller or old.reseller, currency=ls.currency or old.currency)
+
+
+def orphan_serials(estate: Estate, parsed: Parsed) -> list[str]:
+    """Serials on the imported lines that the inventory does not hold (and the files do
+    not add): what --add-devices would add."""
+    out = set()
+    for ls in parsed.line_sets.values():
+        for ln in ls.lines:
+            if ln.serial not in estate.devices and ln.serial not in parsed.devices:
+                out.add(ln.serial)
+    return sorted(out)
 
 
 @dataclass
@@ -414,6 +599,9 @@ class ImportResult:
     parsed: Parsed
     changes: list[Change]
     entry: dict[str, Any] | None  # the journal entry written, None if nothing was written
+    before: Estate | None = None  # the estate the changes were planned against
+    orphans: list[str] = field(default_factory=list)  # serials not in the inventory
+    summary: dict[str, Any] = field(default_factory=dict)  # what the journal records
 
     @property
     def errors(self) -> list[Problem]:
@@ -432,19 +620,33 @@ def import_files(
     order: DateOrder = DateOrder.MDY,
     dry_run: bool = False,
     action: str = "import",
+    add_devices: bool = False,
+    sheet: str | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    today: date | None = None,
 ) -> ImportResult:
     """Parse, validate and (unless there is any error, or dry_run) write in one go."""
-    parsed = parse_files(paths, order)
+    from smartnet_tui.store.diff import change_counts
+
+    parsed = parse_files(paths, order, sheet=sheet, progress=progress, today=today)
     if parsed.errors:
         return ImportResult(parsed, [], None)
     estate = store.load()
-    changes = plan_changes(estate, parsed, replace_all)
-    if dry_run or not changes:
-        return ImportResult(parsed, changes, None)
+    changes = plan_changes(estate, parsed, replace_all, add_devices)
+    orphans = [] if add_devices else orphan_serials(estate, parsed)
     detail = {
         "files": [str(p) for p in paths],
+        "formats": {str(p): parsed.formats.get(str(p), "?") for p in paths},
         "replace": replace_all,
-        "counts": {k: len(getattr(parsed, k)) for k in TOP_KEYS},
+        "add_devices": add_devices,
+        "counts": parsed.counts(),
+        "changed": change_counts(estate, changes),
     }
+    if sheet:
+        detail["sheet"] = sheet
+    if orphans:
+        detail["not_in_inventory"] = len(orphans)
+    if dry_run or not changes:
+        return ImportResult(parsed, changes, None, estate, orphans, detail)
     entry = store.apply(changes, action + (" --replace" if replace_all else ""), detail)
-    return ImportResult(parsed, changes, entry)
+    return ImportResult(parsed, changes, entry, estate, orphans, detail)

@@ -8,6 +8,7 @@ error messages. Duplicate keys in a mapping are errors, not silently overwritten
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,50 @@ def sniff_format(path: Path, head: bytes) -> str:
     return "yaml"
 
 
+_YAML_EXTS = (".yaml", ".yml")
+_TABLE_EXTS = (".csv", ".tsv", ".xls", ".xlsx", ".xlsm")
+_YAML_KEY = re.compile(r"^(?:---|%YAML|[A-Za-z_][\w\- ]*:(?:\s|$)|- )")
+
+
+def detect_format(path: Path, head: bytes) -> str:
+    """'xlsx', 'csv', 'json' or 'yaml': by content first, the extension second.
+
+    A zip is a workbook whatever its name (an .xlsx saved as .csv or .xls still reads);
+    text named .xls is the tab-separated text Cisco's "Excel" downloads often are.
+    Raises SourceError for formats that cannot be read (legacy .xls, HTML tables).
+    """
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SourceError("a legacy Excel 97-2003 workbook (.xls): open it in Excel and save it "
+                          "as .xlsx or CSV")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Excel's "Unicode Text"
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped[:1] in ("{", "["):
+        return "json"
+    if stripped[:14].lower().startswith(("<html", "<!doctype", "<table", "<?xml")):
+        raise SourceError("an HTML or XML page, not a CSV or XLSX export: open it in Excel and "
+                          "save it as .xlsx or CSV")
+    ext = path.suffix.lower()
+    if ext in _YAML_EXTS:
+        return "yaml"
+    if ext in _TABLE_EXTS:
+        return "csv"
+    if ext == ".json" and stripped:
+        return "json"
+    for line in stripped.splitlines()[:20]:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if _YAML_KEY.match(line) and not any(d in line for d in (",", ";", "\t", "|")):
+            return "yaml"
+        if any(d in line for d in (",", ";", "\t", "|")):
+            return "csv"
+    return "yaml"
+
+
 def load_source(path: Path) -> Any:
     """Parse a YAML or JSON file; raise SourceError with a one-line reason."""
     try:
@@ -75,10 +120,14 @@ def load_source(path: Path) -> Any:
         raise SourceError("is a directory, not a file") from None
     except OSError as exc:
         raise SourceError(f"cannot read ({exc.strerror})") from None
-    kind = sniff_format(path, data[:4096])
+    return parse_source(sniff_format(path, data[:4096]), data)
+
+
+def parse_source(kind: str, data: bytes) -> Any:
+    """Parse the bytes of a 'json' or 'yaml' file; raise SourceError with a one-line reason."""
     if kind == "json":
         try:
-            return orjson.loads(data)
+            return orjson.loads(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
         except orjson.JSONDecodeError as exc:
             raise SourceError(f"not valid JSON ({exc})") from None
     try:
