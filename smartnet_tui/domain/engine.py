@@ -115,6 +115,7 @@ def contract_annual_cost(contract: Contract, lines: Sequence[Line]) -> float | N
 class ContractFacts:
     """What a contract's status needs from its own lines alone (cached per lines tuple)."""
 
+    contract: Contract
     lines: tuple[Line, ...]
     end: date | None
     serials: tuple[str, ...]
@@ -126,6 +127,7 @@ def contract_facts(estate: Estate, contract: Contract) -> ContractFacts:
     lines = estate.lines_by_contract.get(contract.number, ())
     live = [ln for ln in lines if not ln.terminated]
     return ContractFacts(
+        contract,
         lines,
         contract_end(contract, lines),
         tuple(sorted({ln.serial for ln in live})),
@@ -223,7 +225,7 @@ def serial_alerts(
     if device is not None and ldos is not None:
         beyond = [ln for ln in covering if ln.end > ldos]
         if beyond:
-            ln = max(beyond, key=lambda x: x.end)
+            ln = max(beyond, key=lambda x: (x.end, x.contract))
             out.append(Alert(
                 "beyond_ldos", "medium", serial,
                 f"{name}: {ln.contract} covers until {ln.end}, past {device.pid} "
@@ -339,6 +341,8 @@ class Analysis:
     coterm: dict[str, Alert] = field(default_factory=dict)
     _sorted: list[Alert] | None = None
     _facts: dict[str, ContractFacts] = field(default_factory=dict)
+    # what co-term grouping reads of each contract, to know when to redo the groups
+    _coterm_keys: dict[str, tuple] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.recompute()
@@ -349,6 +353,7 @@ class Analysis:
         self.serial_alerts.clear()
         self.contract_status.clear()
         self.contract_alerts.clear()
+        self._coterm_keys.clear()
         self._refresh_serials(self.estate.serials())
         self._refresh_contracts(self.estate.contracts.keys())
         self.coterm = coterm_alerts(self.estate, self.contract_status)
@@ -362,17 +367,10 @@ class Analysis:
         """
         serials = set(serials)
         numbers = set(contracts) | self.estate.contracts_of(serials)
-        before = {n: self._coterm_key(n) for n in numbers}
         self._refresh_serials(serials)
-        self._refresh_contracts(numbers)
-        if any(self._coterm_key(n) != key for n, key in before.items()):
+        if self._refresh_contracts(numbers):
             self.coterm = coterm_alerts(self.estate, self.contract_status)
         self._sorted = None
-
-    def _coterm_key(self, number: str) -> tuple:
-        st = self.contract_status.get(number)
-        c = self.estate.contracts.get(number)
-        return (st.renewal, st.end, c.service_level) if st and c else ()
 
     def with_policy(self, policy: Policy) -> Analysis:
         return Analysis(self.estate, policy)
@@ -397,26 +395,34 @@ class Analysis:
             else:
                 self.serial_alerts.pop(s, None)
 
-    def _refresh_contracts(self, numbers: Iterable[str]) -> None:
+    def _refresh_contracts(self, numbers: Iterable[str]) -> bool:
+        """Recompute these contracts; True if what co-term grouping reads has moved."""
         estate, policy = self.estate, self.policy
+        moved = False
         for n in list(numbers):
             contract = estate.contracts.get(n)
             if contract is None:
                 self.contract_status.pop(n, None)
                 self.contract_alerts.pop(n, None)
                 self._facts.pop(n, None)
+                moved |= self._coterm_keys.pop(n, None) is not None
                 continue
             lines = estate.lines_by_contract.get(n, ())
             facts = self._facts.get(n)
-            if facts is None or facts.lines is not lines:
+            if facts is None or facts.lines is not lines or facts.contract is not contract:
                 facts = self._facts[n] = contract_facts(estate, contract)
             st = compute_contract_status(estate, contract, policy, facts)
             self.contract_status[n] = st
+            key = (st.renewal, st.end, contract.service_level)
+            if self._coterm_keys.get(n) != key:
+                self._coterm_keys[n] = key
+                moved = True
             alerts = contract_alerts(estate, contract, st, policy)
             if alerts:
                 self.contract_alerts[n] = alerts
             else:
                 self.contract_alerts.pop(n, None)
+        return moved
 
     # -- queries -----------------------------------------------------------------
     def alerts(self) -> list[Alert]:
