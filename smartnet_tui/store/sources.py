@@ -24,6 +24,11 @@ except AttributeError:  # pragma: no cover - depends on the build of PyYAML
 class SourceError(ValueError):
     """A file that cannot be read as data at all (one message, with position if known)."""
 
+    def __init__(self, message: str, line: int | None = None, path: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.path = path
+
 
 class LDict(dict):
     """A mapping with the line it starts on and the line of each key (1-based)."""
@@ -139,13 +144,15 @@ def parse_source(kind: str, data: bytes) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise SourceError(f"{where}not valid YAML ({exc.problem})") from None
+        if mark is not None:
+            raise SourceError(f"not valid YAML ({exc.problem})", line=mark.line + 1) from None
+        raise SourceError(f"not valid YAML ({exc.problem})") from None
     except yaml.YAMLError as exc:
         raise SourceError(f"not valid YAML ({exc})") from None
     if node is None:
         return None
     try:
-        return _convert(node, 0)
+        return _convert(node, 0, "")
     except RecursionError:
         raise SourceError("YAML nests too deeply (recursive alias?)") from None
 
@@ -153,32 +160,37 @@ def parse_source(kind: str, data: bytes) -> Any:
 _MAX_DEPTH = 64
 
 
-def _convert(node: yaml.Node, depth: int) -> Any:
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+def _convert(node: yaml.Node, depth: int, path: str) -> Any:
+    line = node.start_mark.line + 1
     if depth > _MAX_DEPTH:
-        raise SourceError(f"line {node.start_mark.line + 1}: YAML nests too deeply")
+        raise SourceError("YAML nests too deeply (recursive alias?)", line, path)
     if isinstance(node, yaml.ScalarNode):
-        # Plain empty and ~/null scalars are absent values; everything else stays text.
-        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+        # Plain (unquoted) empty and ~/null scalars are absent values; all else stays text.
+        if not node.style and node.value in _NULLS:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        out = LList(node.start_mark.line + 1)
-        for item in node.value:
-            out.append(_convert(item, depth + 1))
+        out = LList(line)
+        for i, item in enumerate(node.value):
+            out.append(_convert(item, depth + 1, f"{path}[{i}]"))
             out.item_lines.append(item.start_mark.line + 1)
         return out
     if isinstance(node, yaml.MappingNode):
-        mapping = LDict(node.start_mark.line + 1)
+        mapping = LDict(line)
         for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise SourceError(f"line {key_node.start_mark.line + 1}: a key must be plain text")
+                raise SourceError("a key must be plain text", key_line, path)
             key = key_node.value
+            sub = f"{path}.{key}" if path else key
             if key in mapping:
                 raise SourceError(
-                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r} "
-                    f"(first on line {mapping.key_lines[key]})"
+                    f"duplicate key {key!r} (first on line {mapping.key_lines[key]})", key_line, sub
                 )
-            mapping[key] = _convert(value_node, depth + 1)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = _convert(value_node, depth + 1, sub)
+            mapping.key_lines[key] = key_line
         return mapping
-    raise SourceError(f"line {node.start_mark.line + 1}: unsupported YAML node")  # pragma: no cover
+    raise SourceError("unsupported YAML node", line, path)  # pragma: no cover
