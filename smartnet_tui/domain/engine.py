@@ -39,49 +39,52 @@ def covering_lines(lines: Sequence[Line], day: date) -> list[Line]:
     return [ln for ln in lines if ln.counts and ln.begins <= day <= ln.end]
 
 
-def compute_coverage(
-    lines: Sequence[Line], today: date, due_days: int, covering: list[Line] | None = None
-) -> Coverage:
-    """Coverage of one serial from its lines (any contract, any status).
+def compute_coverage(lines: Sequence[Line], today: date, due_days: int) -> Coverage:
+    """Coverage of one serial from its lines (any contract, any status)."""
+    return scan_coverage(lines, today, due_days)[0]
 
-    One pass over the lines (this runs for every serial of the estate on a recompute).
-    """
-    if covering is None:
-        covering = covering_lines(lines, today)
+
+def scan_coverage(lines: Sequence[Line], today: date, due_days: int) -> tuple[Coverage, list[Line]]:
+    """Coverage of one serial and the lines that cover it today, in one pass over its lines
+    (this runs for every serial of the estate on a full recompute)."""
+    covering: list[Line] = []
+    future: list[Line] = []
     next_start = last_ended = end = None
     for ln in lines:
         if not ln.counts:
             continue
         if ln.begins > today:
+            future.append(ln)
             if next_start is None or ln.begins < next_start:
                 next_start = ln.begins
         elif ln.end < today:
             if last_ended is None or ln.end > last_ended:
                 last_ended = ln.end
-        elif end is None or ln.end > end:
-            end = ln.end
+        else:
+            covering.append(ln)
+            if end is None or ln.end > end:
+                end = ln.end
     if end is not None:
-        if next_start is not None:
+        if future:
             # Extend through an unbroken chain: a line starting on or before the day
-            # after the current end continues the coverage.
-            for ln in sorted((ln for ln in lines if ln.counts and ln.end > end), key=_start_key):
+            # after the current end continues the coverage. Only lines starting after
+            # today can extend it (the others cover today or have ended).
+            if len(future) > 1:
+                future.sort(key=_start_key)
+            for ln in future:
                 if ln.end <= end:
                     continue
                 if ln.begins > end + ONE_DAY:
                     break
                 end = ln.end
         days_left = (end - today).days
-        return Coverage(
-            status="expiring" if days_left <= due_days else "covered",
-            coverage_end=end,
-            days_left=days_left,
-            next_start=next_start,
-            contracts=(covering[0].contract,) if len(covering) == 1
-            else tuple(sorted({ln.contract for ln in covering})),
-        )
+        contracts = (covering[0].contract,) if len(covering) == 1 \
+            else tuple(sorted({ln.contract for ln in covering}))
+        status = "expiring" if days_left <= due_days else "covered"
+        return Coverage(status, end, days_left, next_start, contracts), covering
     if last_ended is not None:
-        return Coverage("lapsed", last_ended, (last_ended - today).days, next_start, ())
-    return Coverage("uncovered", None, None, next_start, ())
+        return Coverage("lapsed", last_ended, (last_ended - today).days, next_start, ()), covering
+    return Coverage("uncovered", None, None, next_start, ()), covering
 
 
 def _start_key(line: Line) -> date:
@@ -179,9 +182,6 @@ def serial_alerts(
     if covering is None:
         covering = covering_lines(lines, today)
     active = device is not None and device.status == "active"
-    if active and coverage.covered_today and eox is None and device.criticality != "critical" \
-            and len(coverage.contracts) < 2:
-        return out  # the common case: an active, covered device with nothing to say
     name = _device_name(serial, device)
 
     if active and coverage.status == "lapsed":
@@ -378,22 +378,35 @@ class Analysis:
     def _refresh_serials(self, serials: Iterable[str]) -> None:
         estate, policy = self.estate, self.policy
         today, due = policy.today, policy.due_days
+        devices, by_serial, eoxs = estate.devices, estate.lines_by_serial, estate.eox
+        coverage, alerts_of = self.coverage, self.serial_alerts
         for s in serials:
-            device = estate.devices.get(s)
-            lines = estate.lines_by_serial.get(s, ())
+            device = devices.get(s)
+            lines = by_serial.get(s, ())
             if device is None and not lines:
-                self.coverage.pop(s, None)
-                self.serial_alerts.pop(s, None)
+                coverage.pop(s, None)
+                alerts_of.pop(s, None)
                 continue
-            covering = covering_lines(lines, today)
-            cov = compute_coverage(lines, today, due, covering)
-            self.coverage[s] = cov
-            eox = estate.eox.get(device.pid) if device is not None and device.pid else None
+            cov, covering = scan_coverage(lines, today, due)
+            coverage[s] = cov
+            eox = eoxs.get(device.pid) if device is not None and device.pid else None
+            if (
+                eox is None
+                and device is not None
+                and device.status == "active"
+                and device.criticality != "critical"
+                and covering
+                and len(cov.contracts) == 1
+            ):
+                # the common case, an active non-critical device covered by one contract
+                # and with no EoX row, has nothing to say: skip the rules
+                alerts_of.pop(s, None)
+                continue
             alerts = serial_alerts(s, device, lines, cov, eox, policy, covering)
             if alerts:
-                self.serial_alerts[s] = alerts
+                alerts_of[s] = alerts
             else:
-                self.serial_alerts.pop(s, None)
+                alerts_of.pop(s, None)
 
     def _refresh_contracts(self, numbers: Iterable[str]) -> bool:
         """Recompute these contracts; True if what co-term grouping reads has moved."""

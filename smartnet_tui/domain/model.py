@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from smartnet_tui.domain.service_levels import ServiceLevel, normalise_service_level
 
@@ -151,8 +152,9 @@ def effective_lines(contract: Contract) -> tuple[Line, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(NamedTuple):
+    """A serial's coverage today (a named tuple: built for every serial on a recompute)."""
+
     status: str  # covered | expiring | lapsed | uncovered
     coverage_end: date | None
     days_left: int | None

@@ -102,7 +102,8 @@ class Parsed:
     _seen: dict[tuple[str, str], str] = field(default_factory=dict)
     # from exports and API answers
     line_sets: dict[str, LineSet] = field(default_factory=dict)
-    new_devices: dict[str, Device] = field(default_factory=dict)  # for --add-devices
+    # serial -> (pid, hostname, site) of serials on exported lines, for --add-devices
+    new_devices: dict[str, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     eox_updates: dict[str, dict[str, date]] = field(default_factory=dict)  # pid -> dates given
     # tables the files describe whole (what --replace may delete from); None: all of them
     whole_tables: set[str] | None = None
@@ -471,7 +472,7 @@ def parse_files(
         try:
             fmt = detect_format(path, data[:8192])
         except SourceError as exc:
-            parsed.errors.append(Problem(name, "", str(exc)))
+            parsed.errors.append(Problem(name, getattr(exc, "path", ""), str(exc), getattr(exc, "line", None)))
             continue
         if fmt in ("csv", "xlsx"):
             parsed.formats[name] = fmt
@@ -481,7 +482,7 @@ def parse_files(
             doc = parse_source(fmt, data)
         except SourceError as exc:
             parsed.formats[name] = fmt
-            parsed.errors.append(Problem(name, "", str(exc)))
+            parsed.errors.append(Problem(name, getattr(exc, "path", ""), str(exc), getattr(exc, "line", None)))
             continue
         kind = cisco_api.api_kind(doc) if fmt == "json" else None
         if kind == "sn2info":
@@ -517,9 +518,9 @@ def plan_changes(
             changes.append(PutDevice(dev))
     added: set[str] = set()
     if add_devices:
-        for serial, dev in parsed.new_devices.items():
+        for serial, (pid, hostname, site) in parsed.new_devices.items():
             if serial not in estate.devices and serial not in parsed.devices:
-                changes.append(PutDevice(dev))
+                changes.append(PutDevice(Device(serial, pid, hostname, site)))
                 added.add(serial)
     for number, c in parsed.contracts.items():
         old = estate.contracts.get(number)
