@@ -157,7 +157,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = None
+    # Known before parsing, so that `check` with a bad option still answers UNKNOWN (3).
+    command = "check" if "check" in argv else None
     try:
         args = build_parser().parse_args(argv)
         command = args.command

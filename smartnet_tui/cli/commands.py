@@ -50,7 +50,8 @@ def _store(settings: Settings, must_exist: bool = True) -> Store:
     return Store(settings.db_path)
 
 
-def _dump_json(obj: Any, out: IO[str] = sys.stdout) -> None:
+def _dump_json(obj: Any, out: IO[str] | None = None) -> None:
+    out = out or sys.stdout  # looked up now: stdout may have been redirected since import
     out.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
@@ -195,6 +196,8 @@ def _print_lookup(data: dict[str, Any], analysis: Analysis) -> None:
               f"by {contracts} [{', '.join(levels)}]")
     elif status == "lapsed":
         print(f"LAPSED since {cov['coverage_end']} ({-cov['days_left']} days ago)")
+    elif data["lines"]:
+        print("NOT COVERED - no active contract line covers today")
     else:
         print("NOT COVERED - never on a contract line")
     if cov["next_start"]:

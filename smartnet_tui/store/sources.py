@@ -160,6 +160,18 @@ def parse_source(kind: str, data: bytes) -> Any:
 _MAX_DEPTH = 64
 
 
+def _merge_sources(node: yaml.Node, depth: int, path: str) -> list[LDict]:
+    """The mappings a ``<<`` key merges in: one mapping, or a sequence of them."""
+    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    out = []
+    for n in nodes:
+        if not isinstance(n, yaml.MappingNode):
+            raise SourceError("<< (merge) takes a mapping or a list of mappings",
+                              n.start_mark.line + 1, path)
+        out.append(_convert(n, depth + 1, path))
+    return out
+
+
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
@@ -180,17 +192,27 @@ def _convert(node: yaml.Node, depth: int, path: str) -> Any:
         return out
     if isinstance(node, yaml.MappingNode):
         mapping = LDict(line)
+        merges: list[LDict] = []
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise SourceError("a key must be plain text", key_line, path)
             key = key_node.value
             sub = f"{path}.{key}" if path else key
+            if key == "<<" and not key_node.style:
+                merges.extend(_merge_sources(value_node, depth, sub))
+                continue
             if key in mapping:
                 raise SourceError(
                     f"duplicate key {key!r} (first on line {mapping.key_lines[key]})", key_line, sub
                 )
             mapping[key] = _convert(value_node, depth + 1, sub)
             mapping.key_lines[key] = key_line
+        # YAML merge keys (<<: *defaults): keys written here win, then earlier sources
+        for src in merges:
+            for key, value in src.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    mapping.key_lines[key] = src.key_lines.get(key, src.line)
         return mapping
     raise SourceError("unsupported YAML node", line, path)  # pragma: no cover

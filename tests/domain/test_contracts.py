@@ -1,0 +1,193 @@
+"""Contract end, days_left and renewal status (expired/due/review/ok/renewed/cancelled)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import TODAY, analyse, con, days, dev, ln
+
+
+def status(contracts, number="C1", **kw):
+    a = analyse([], contracts, **kw)
+    return a.contract_status[number]
+
+
+@pytest.mark.parametrize(
+    "days_left, renewal",
+    [
+        (-400, "expired"),
+        (-1, "expired"),
+        (0, "due"),
+        (1, "due"),
+        (30, "due"),
+        (60, "due"),
+        (61, "review"),
+        (120, "review"),
+        (121, "ok"),
+        (900, "ok"),
+    ],
+)
+def test_renewal_buckets(days_left, renewal):
+    st = status([con("C1", ln("A"), start=days(-365), end=days(days_left))])
+    assert (st.end, st.days_left, st.renewal) == (days(days_left), days_left, renewal)
+
+
+@pytest.mark.parametrize(
+    "due, review, days_left, renewal",
+    [(30, 90, 30, "due"), (30, 90, 31, "review"), (30, 90, 90, "review"), (30, 90, 91, "ok"),
+     (0, 0, 0, "due"), (0, 0, 1, "ok")],
+)
+def test_windows_come_from_the_policy(due, review, days_left, renewal):
+    st = status([con("C1", ln("A"), end=days(days_left))], due_days=due, review_days=review)
+    assert st.renewal == renewal
+
+
+def test_end_is_the_latest_line_end():
+    c = con("C1", ln("A", end=days(10)), ln("B", end=days(200)), ln("C"), end=days(50))
+    st = status([c])
+    assert (st.end, st.days_left, st.renewal) == (days(200), 200, "ok")
+
+
+def test_terminated_lines_do_not_set_the_end():
+    c = con("C1", ln("A", end=days(30)), ln("B", end=days(500), status="terminated"), end=days(40))
+    st = status([c])
+    assert (st.end, st.days_left, st.renewal) == (days(30), 30, "due")
+    assert st.serials == ("A",)
+
+
+def test_with_only_terminated_lines_the_contract_end_counts():
+    c = con("C1", ln("A", end=days(500), status="terminated"), end=days(100))
+    st = status([c])
+    assert (st.end, st.renewal, st.serials) == (days(100), "review", ())
+
+
+def test_contract_with_no_lines_uses_its_own_end():
+    st = status([con("C1", end=days(-5))])
+    assert (st.end, st.days_left, st.renewal, st.serials) == (days(-5), -5, "expired", ())
+
+
+def test_line_end_earlier_than_the_contract_end_wins():
+    # end = latest end of its lines, even when the header says later
+    st = status([con("C1", ln("A", end=days(20)), end=days(300))])
+    assert (st.end, st.renewal) == (days(20), "due")
+
+
+def test_serials_are_the_non_terminated_lines_sorted_unique():
+    c = con("C1", ln("B"), ln("A"), ln("B", start=days(-900), end=days(-500)),
+            ln("Z", status="terminated"), end=days(10))
+    assert status([c]).serials == ("A", "B")
+
+
+# -------------------------------------------------------------------- renewed
+def renewal_of(old_end_days, others, old_lines=("A", "B")):
+    old = con("OLD", *(ln(s) for s in old_lines), start=days(-365), end=days(old_end_days))
+    return status([old, *others], number="OLD").renewal
+
+
+@pytest.mark.parametrize("end_days, bucket", [(-30, "expired"), (0, "due"), (45, "due"), (100, "review")])
+def test_renewed_when_every_serial_is_covered_the_day_after(end_days, bucket):
+    new = con("NEW", ln("A"), ln("B"), start=days(end_days + 1), end=days(end_days + 366))
+    assert renewal_of(end_days, [new]) == "renewed"
+    # and without the renewal it stays in its bucket
+    assert renewal_of(end_days, []) == bucket
+
+
+def test_renewed_by_several_other_contracts():
+    n1 = con("N1", ln("A"), start=days(-10), end=days(400))
+    n2 = con("N2", ln("B"), start=days(46), end=days(400))
+    assert renewal_of(45, [n1, n2]) == "renewed"
+
+
+def test_covered_from_ever_counts_for_the_day_after():
+    new = con("NEW", ln("A"), ln("B"), end=days(400))  # no start
+    assert renewal_of(45, [new]) == "renewed"
+
+
+def test_not_renewed_when_one_serial_is_not_covered():
+    new = con("NEW", ln("A"), start=days(46), end=days(400))
+    assert renewal_of(45, [new]) == "due"
+
+
+def test_not_renewed_when_the_renewal_starts_two_days_after():
+    new = con("NEW", ln("A"), ln("B"), start=days(47), end=days(400))
+    assert renewal_of(45, [new]) == "due"
+
+
+def test_not_renewed_when_the_other_line_ends_on_the_end_day():
+    new = con("NEW", ln("A"), ln("B"), start=days(-100), end=days(45))
+    assert renewal_of(45, [new]) == "due"
+
+
+def test_not_renewed_by_a_cancelled_contract():
+    new = con("NEW", ln("A"), ln("B"), start=days(46), end=days(400), status="cancelled")
+    assert renewal_of(45, [new]) == "due"
+
+
+def test_not_renewed_by_a_terminated_line():
+    new = con("NEW", ln("A"), ln("B", status="terminated"), start=days(46), end=days(400))
+    assert renewal_of(45, [new]) == "due"
+
+
+def test_not_renewed_by_a_line_of_the_same_contract():
+    old = con("OLD", ln("A", end=days(45)), ln("B", end=days(45)),
+              ln("A", start=days(46), end=days(400)), ln("B", start=days(46), end=days(400)),
+              start=days(-365))
+    # its end is the latest line end: 400 days, ok, not renewed
+    assert status([old], number="OLD").renewal == "ok"
+    old2 = con("OLD", ln("A"), ln("B"), start=days(-365), end=days(45))
+    other_lines_same_number_only = status([old2], number="OLD")
+    assert other_lines_same_number_only.renewal == "due"
+
+
+def test_terminated_serial_of_the_old_contract_need_not_be_renewed():
+    old = con("OLD", ln("A"), ln("B", status="terminated"), start=days(-365), end=days(45))
+    new = con("NEW", ln("A"), start=days(46), end=days(400))
+    assert status([old, new], number="OLD").renewal == "renewed"
+
+
+def test_contract_with_only_terminated_lines_is_not_renewed():
+    old = con("OLD", ln("A", status="terminated"), end=days(45))
+    new = con("NEW", ln("A"), start=days(46), end=days(400))
+    assert status([old, new], number="OLD").renewal == "due"
+
+
+def test_contract_with_no_lines_is_not_renewed():
+    assert status([con("OLD", end=days(45))], number="OLD").renewal == "due"
+
+
+def test_ok_contract_is_never_renewed():
+    new = con("NEW", ln("A"), ln("B"), start=days(201), end=days(600))
+    assert renewal_of(200, [new]) == "ok"
+
+
+# -------------------------------------------------------------------- cancelled
+@pytest.mark.parametrize("end_days", [-10, 0, 30, 100, 500])
+def test_cancelled_contract_status(end_days):
+    st = status([con("C1", ln("A"), end=days(end_days), status="cancelled")])
+    assert st.renewal == "cancelled"
+    assert st.end == days(end_days)
+
+
+def test_cancelled_contract_takes_no_part_in_coverage_or_alerts():
+    a = analyse([dev("A", criticality="critical")],
+                [con("C1", ln("A"), start=days(-10), end=days(20), status="cancelled")])
+    assert a.coverage["A"].status == "uncovered"
+    assert [x.kind for x in a.alerts()] == ["uncovered"]
+
+
+# -------------------------------------------------------------------- cost
+def test_annual_cost_is_the_contracts_else_the_sum_of_live_lines():
+    c1 = con("C1", ln("A", annual_cost=100.0), ln("B", annual_cost=50.5),
+             ln("C", annual_cost=999.0, status="terminated"), end=days(10))
+    c2 = con("C2", ln("A", annual_cost=100.0), end=days(10), annual_cost=42.0)
+    c3 = con("C3", ln("A"), end=days(10))
+    a = analyse([], [c1, c2, c3])
+    assert a.contract_status["C1"].annual_cost == 150.5
+    assert a.contract_status["C2"].annual_cost == 42.0
+    assert a.contract_status["C3"].annual_cost is None
+
+
+def test_reference_date_is_the_policy_today():
+    c = con("C1", ln("A"), end=TODAY)
+    assert status([c], today=days(1)).renewal == "expired"
+    assert status([c]).renewal == "due"
