@@ -149,7 +149,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  {line}")
     if result.orphans:
         n = len(result.orphans)
-        print(f"{n} serial{'s' * (n != 1)} on these lines {'are' if n != 1 else 'is'} not in the inventory "
+        print(f"{n:,} serial{'s' * (n != 1)} on these lines {'are' if n != 1 else 'is'} not in the inventory "
               f"({', '.join(result.orphans[:5])}{', ...' if n > 5 else ''}): "
               "they show as orphans; --add-devices adds them")
     return EXIT_OK
