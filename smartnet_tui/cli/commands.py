@@ -18,7 +18,7 @@ from smartnet_tui.config import Settings
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import normalise_serial
 from smartnet_tui.store.db import Store, StoreError
-from smartnet_tui.store.diff import describe_changes
+from smartnet_tui.store.diff import describe_changes, describe_records
 from smartnet_tui.store.importer import import_files
 from smartnet_tui.cli import views
 
@@ -135,8 +135,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     modules = sum(st.get("modules", 0) for st in p.stats.values())
     if modules:
         read += f"; {modules} module{'s' * (modules != 1)} folded under {'their chassis' if modules != 1 else 'its chassis'}"
-    before = result.before if result.before is not None else store.load()
-    diff = describe_changes(before, result.changes)
+    if result.entry is not None:  # the journal entry already holds every record as stored
+        diff = describe_records(result.entry["changes"])
+    else:
+        before = result.before if result.before is not None else store.load()
+        diff = describe_changes(before, result.changes)
     changed = summary_line(result.summary.get("changed", {}))
     if args.dry_run:
         print(f"dry run: {read}; would change: {changed}" if result.changes

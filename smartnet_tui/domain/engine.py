@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.domain.model import (
     Alert,
     Contract,
@@ -349,6 +350,10 @@ class Analysis:
 
     # -- computation -----------------------------------------------------------
     def recompute(self) -> None:
+        with bulk_allocation():
+            self._recompute()
+
+    def _recompute(self) -> None:
         self.coverage.clear()
         self.serial_alerts.clear()
         self.contract_status.clear()

@@ -31,6 +31,7 @@ from smartnet_tui.domain.changes import (
     PutEoX,
 )
 from smartnet_tui.domain.model import Estate
+from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.store import converters as cv
 from smartnet_tui.store.storage import AtomicJSONStorage, CorruptDatabase, read_json_file
 
@@ -124,7 +125,8 @@ class Store:
         stamp = self.stamp()
         if self._raw is None or stamp != self._stamp:
             try:
-                data = read_json_file(self.path)
+                with bulk_allocation():
+                    data = read_json_file(self.path)
             except CorruptDatabase as exc:
                 raise StoreError(str(exc)) from None
             except OSError as exc:
@@ -137,11 +139,12 @@ class Store:
         """Every record as domain objects, with indexes built."""
         raw = self.raw()
         try:
-            return Estate(
-                devices=map(cv.device_from_doc, raw.get("devices", {}).values()),
-                contracts=map(cv.contract_from_doc, raw.get("contracts", {}).values()),
-                eox=map(cv.eox_from_doc, raw.get("eox", {}).values()),
-            )
+            with bulk_allocation():
+                return Estate(
+                    devices=map(cv.device_from_doc, raw.get("devices", {}).values()),
+                    contracts=map(cv.contract_from_doc, raw.get("contracts", {}).values()),
+                    eox=map(cv.eox_from_doc, raw.get("eox", {}).values()),
+                )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(f"{self.path}: database record is malformed ({exc!r})") from None
 
@@ -181,7 +184,7 @@ class Store:
         entry, or None when nothing changed.
         """
         try:
-            with self.lock:
+            with self.lock, bulk_allocation():
                 return self._apply_locked(changes, action, detail)
         except Timeout:
             raise StoreError(

@@ -14,9 +14,7 @@ contract keeps what the export does not carry (reseller, cost, triage).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -47,6 +45,7 @@ from smartnet_tui.domain.model import (
     normalise_serial,
 )
 from smartnet_tui.domain.service_levels import normalise_service_level
+from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.store.sources import SourceError, detect_format, line_of, load_source, parse_source
 
 TOP_KEYS = ("devices", "contracts", "eox")
@@ -442,24 +441,6 @@ def parse_document(parsed: Parsed, file: str, doc: Any, order: DateOrder) -> Non
                           line_of(rec.data, keyfield))
 
 
-@contextmanager
-def bulk_allocation() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many acyclic objects.
-
-    A 200,000-line export allocates a million small objects (lines, their extra dicts,
-    tuples); each allocation burst triggers collections that walk the growing heap again
-    and again, nearly doubling the import time. Nothing built here forms cycles, and
-    reference counting still frees everything; collection resumes afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse_files(
     paths: Sequence[Path],
     order: DateOrder = DateOrder.MDY,
@@ -703,5 +684,6 @@ def import_files(
         detail["not_in_inventory"] = len(orphans)
     if dry_run or not changes:
         return ImportResult(parsed, changes, None, estate, orphans, detail)
-    entry = store.apply(changes, action + (" --replace" if replace_all else ""), detail)
+    with bulk_allocation():
+        entry = store.apply(changes, action + (" --replace" if replace_all else ""), detail)
     return ImportResult(parsed, changes, entry, estate, orphans, detail)
