@@ -400,7 +400,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 # ------------------------------------------------------------------ history
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    from smartnet_tui.store.diff import describe_records
+    from smartnet_tui.store.diff import describe_records, summary_line
 
     entries = _store(settings).history(args.limit if args.limit > 0 else None)
     if args.json:
@@ -409,9 +409,12 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     if not entries:
         print("no changes recorded yet")
     for e in entries:
-        files = e.get("detail", {}).get("files")
+        detail = e.get("detail", {})
+        files = detail.get("files")
         extra = f" {' '.join(files)}" if files else ""
         print(f"#{e['id']}  {e['when']}  {e['who']}  {e['action']}{extra}")
+        if detail.get("changed"):
+            print(f"    {summary_line(detail['changed'])}")
         for line in describe_records(e.get("changes", ()), limit=12):
             print(f"    {line}")
     return EXIT_OK

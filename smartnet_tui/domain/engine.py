@@ -272,7 +272,8 @@ def contract_alerts(
             pids = sorted({estate.devices[s].pid for s in blocked})
             out.append(Alert(
                 "renewal_blocked", "high", n,
-                f"contract {n}: {len(blocked)} devices ({', '.join(pids)}) are past end of "
+                f"contract {n}: {len(blocked)} device{'s' * (len(blocked) != 1)} "
+                f"({', '.join(pids)}) {'are' if len(blocked) != 1 else 'is'} past end of "
                 "contract renewal: plan the refresh",
                 subject_type="contract", days_left=status.days_left,
             ))
