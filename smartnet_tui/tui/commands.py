@@ -1,0 +1,135 @@
+"""The command palette (``:`` or ctrl+p): look up a serial, hostname or contract; jump.
+
+Matching is a plain substring search over in-memory indexes built when the palette opens
+(fuzzy matching every keystroke over 50,000 devices would be slow); hits are capped.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from smartnet_tui.tui.views import clean
+
+if TYPE_CHECKING:
+    from smartnet_tui.tui.app import SmartnetApp
+
+MAX_HITS = 30
+SCREENS = (("inventory", "Inventory"), ("contracts", "Contracts"), ("alerts", "Alerts"))
+
+
+def _score(needle: str, hay: str) -> float:
+    if hay == needle:
+        return 1.0
+    if hay.startswith(needle):
+        return 0.9
+    return 0.6
+
+
+class LookupProvider(Provider):
+    """Devices (serial or hostname), contract lines, contracts and screens."""
+
+    async def startup(self) -> None:
+        app: SmartnetApp = self.app  # type: ignore[assignment]
+        a = app.analysis
+        self._devices: list[tuple[str, str]] = []
+        self._orphans: list[str] = []
+        self._contracts: list[str] = []
+        if a is None:
+            return
+        estate = a.estate
+        self._devices = [(s, (d.hostname or "").lower()) for s, d in estate.devices.items()]
+        self._orphans = [s for s in estate.lines_by_serial if s not in estate.devices]
+        self._contracts = list(estate.contracts)
+
+    async def discover(self) -> Hits:
+        app: SmartnetApp = self.app  # type: ignore[assignment]
+        for mode, label in SCREENS:
+            yield DiscoveryHit(f"Go to {label}", partial(app.switch_mode, mode),
+                               help="Type a serial, part of one, a hostname or a contract number")
+
+    async def search(self, query: str) -> Hits:
+        app: SmartnetApp = self.app  # type: ignore[assignment]
+        q = query.strip()
+        if not q:
+            return
+        lower, upper = q.lower(), q.upper()
+        for mode, label in SCREENS:
+            if lower in f"go to {label.lower()}" or lower in label.lower():
+                yield Hit(0.95, Text(f"Go to {label}"), partial(app.switch_mode, mode),
+                          text=f"Go to {label}", help=f"the {label} screen")
+        a = app.analysis
+        if a is None:
+            return
+        estate = a.estate
+        n = 0
+        for serial, host in self._devices:
+            if upper in serial:
+                score = _score(upper, serial)
+            elif host and lower in host:
+                score = _score(lower, host) - 0.05
+            else:
+                continue
+            yield self._device_hit(serial, score)
+            n += 1
+            if n >= MAX_HITS:
+                break
+        m = 0
+        for serial in self._orphans:
+            if upper in serial:
+                yield self._device_hit(serial, _score(upper, serial) - 0.1)
+                m += 1
+                if m >= 10:
+                    break
+        # contract lines of the serials that match exactly: where is it covered?
+        if n < 5:
+            for line in estate.lines_by_serial.get(upper, ())[:10]:
+                st = a.contract_status.get(line.contract)
+                label = Text()
+                label.append("line  ", style="dim")
+                label.append(clean(line.serial), style="bold")
+                label.append(f" on contract {clean(line.contract)}, ends {line.end}")
+                yield Hit(0.8, label, partial(app.open_contract, line.contract),
+                          text=f"line {line.serial} {line.contract}",
+                          help=f"contract {st.renewal if st else ''}".strip())
+        k = 0
+        for number in self._contracts:
+            if upper in number.upper():
+                st = a.contract_status.get(number)
+                label = Text()
+                label.append("contract  ", style="dim")
+                label.append(clean(number), style="bold")
+                if st is not None:
+                    label.append(f"  {st.renewal}, ends {st.end}")
+                yield Hit(_score(upper, number.upper()) - 0.02, label,
+                          partial(app.open_contract, number), text=f"contract {number}",
+                          help=f"{len(st.serials) if st else 0} serials")
+                k += 1
+                if k >= 10:
+                    break
+
+    def _device_hit(self, serial: str, score: float) -> Hit:
+        app: SmartnetApp = self.app  # type: ignore[assignment]
+        a = app.analysis
+        d = a.estate.devices.get(serial)
+        cov = a.coverage.get(serial)
+        label = Text()
+        label.append("device  " if d else "serial  ", style="dim")
+        label.append(clean(serial), style="bold")
+        if d is not None and d.hostname:
+            label.append(f"  {clean(d.hostname)}")
+        if d is None:
+            label.append("  (only on contract lines)", style="yellow")
+        help_ = ""
+        if cov is not None:
+            if cov.status in ("covered", "expiring"):
+                help_ = f"{cov.status} until {cov.coverage_end} by {', '.join(cov.contracts)}"
+            elif cov.status == "lapsed":
+                help_ = f"lapsed since {cov.coverage_end}"
+            else:
+                help_ = "never covered"
+        return Hit(score, label, partial(app.open_device, serial), text=f"{serial}",
+                   help=clean(help_))

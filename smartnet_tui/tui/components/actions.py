@@ -1,0 +1,213 @@
+"""Edit flows: open the dialog, validate, build the changes, hand them to the app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES
+from smartnet_tui.tui import edits
+from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, Field, FormModal
+from smartnet_tui.tui.views import fmt_date
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from smartnet_tui.tui.app import SmartnetApp
+
+
+def _submit(app: SmartnetApp, build, label: str) -> None:
+    try:
+        changes = build()
+    except edits.EditError as exc:
+        app.notify(str(exc), severity="error", markup=False)
+        return
+    app.submit(changes, label)
+
+
+def edit_device_status(app: SmartnetApp, serial: str) -> None:
+    if app.estate is None or serial not in app.estate.devices:
+        app.notify(f"{serial} is not in the inventory", severity="warning", markup=False)
+        return
+    current = app.estate.devices[serial].status
+
+    def done(value: str | None) -> None:
+        if value and value != current:
+            _submit(app, lambda: edits.set_device_status(app.estate, serial, value),
+                    f"{serial} status {current} -> {value}")
+
+    app.push_screen(ChoiceModal(f"Status of {serial}", DEVICE_STATUSES, current), done)
+
+
+def edit_device_criticality(app: SmartnetApp, serial: str) -> None:
+    if app.estate is None or serial not in app.estate.devices:
+        app.notify(f"{serial} is not in the inventory", severity="warning", markup=False)
+        return
+    current = app.estate.devices[serial].criticality
+
+    def done(value: str | None) -> None:
+        if value and value != current:
+            _submit(app, lambda: edits.set_device_criticality(app.estate, serial, value),
+                    f"{serial} criticality {current} -> {value}")
+
+    app.push_screen(ChoiceModal(f"Criticality of {serial}", CRITICALITIES, current), done)
+
+
+def edit_triage(app: SmartnetApp, number: str) -> None:
+    if app.estate is None or number not in app.estate.contracts:
+        return
+    c = app.estate.contracts[number]
+    tr = c.triage
+    fields = [
+        Field("state", "State", tr.state if tr else "to review", choices=("", *TRIAGE_STATES)),
+        Field("owner", "Owner", (tr.owner or "") if tr else "", "who works on it"),
+        Field("note", "Note", (tr.note or "") if tr else "", "quote number, decision, ..."),
+    ]
+
+    def done(values: dict[str, str] | None) -> None:
+        if values is None:
+            return
+        state = values["state"] or None
+        _submit(app, lambda: edits.set_triage(app.estate, number, state, values["owner"], values["note"]),
+                f"triage {number} -> {state or 'none'}")
+
+    app.push_screen(FormModal(f"Triage contract {number}", fields), done)
+
+
+def renew_contract(app: SmartnetApp, number: str) -> None:
+    a = app.analysis
+    if a is None or number not in a.estate.contracts:
+        return
+    st = a.contract_status.get(number)
+    end = st.end if st else None
+    proposal = edits.default_renewal_end(end, a.policy.today)
+    order = app.settings.date_order
+
+    def parse(values: dict[str, str]):
+        new_end = edits.parse_day(values["end"], "new end", order)
+        start = edits.parse_day(values["start"], "start", order) if values["start"].strip() else None
+        return edits.renew(a, number, new_end, values["number"], start)
+
+    def validate(values: dict[str, str]) -> str | None:
+        try:
+            parse(values)
+        except edits.EditError as exc:
+            return str(exc)
+        return None
+
+    fields = [
+        Field("end", "New end date", fmt_date(proposal), "YYYY-MM-DD"),
+        Field("number", "New contract number (empty: extend this contract)", "", "optional"),
+        Field("start", "Start of the new contract (empty: the day after the end)", "", "optional"),
+    ]
+
+    def done(values: dict[str, str] | None) -> None:
+        if values is None:
+            return
+        what = f"renew {number}" + (f" as {values['number'].strip()}" if values["number"].strip() else "")
+        _submit(app, lambda: parse(values), f"{what} to {values['end'].strip()}")
+
+    app.push_screen(FormModal(f"Renew contract {number} (ends {fmt_date(end) or '?'})", fields,
+                              validate), done)
+
+
+def cancel_contract(app: SmartnetApp, number: str) -> None:
+    if app.estate is None or number not in app.estate.contracts:
+        return
+    cancelled = app.estate.contracts[number].status == "cancelled"
+    if cancelled:
+        title, msg = f"Reactivate contract {number}?", "It will count for coverage and alerts again."
+    else:
+        title = f"Cancel contract {number}?"
+        msg = "Its lines stop counting for coverage: devices it covers may lapse. (u undoes it.)"
+
+    def done(yes: bool | None) -> None:
+        if yes:
+            _submit(app, lambda: edits.set_contract_cancelled(app.estate, number, not cancelled),
+                    f"{'reactivate' if cancelled else 'cancel'} {number}")
+
+    app.push_screen(ConfirmModal(title, msg), done)
+
+
+def terminate_line(app: SmartnetApp, number: str, index: int) -> None:
+    if app.estate is None or number not in app.estate.contracts:
+        return
+    c = app.estate.contracts[number]
+    if not 0 <= index < len(c.lines):
+        return
+    spec = c.lines[index]
+    terminated = spec.status == "terminated"
+    verb = "Reactivate" if terminated else "Terminate"
+
+    def done(yes: bool | None) -> None:
+        if yes:
+            _submit(app, lambda: edits.set_line_terminated(app.estate, number, index, not terminated),
+                    f"{verb.lower()} line {spec.serial} of {number}")
+
+    app.push_screen(ConfirmModal(f"{verb} the line for {spec.serial} on contract {number}?",
+                                 "A terminated line no longer covers the device."), done)
+
+
+def add_device(app: SmartnetApp, screen: Screen | None = None) -> None:
+    if app.estate is None:
+        return
+    fields = [
+        Field("serial", "Serial", "", "required"),
+        Field("hostname", "Hostname"),
+        Field("pid", "PID", "", "e.g. C9300-48P"),
+        Field("site", "Site"),
+        Field("status", "Status", "active", choices=DEVICE_STATUSES),
+        Field("criticality", "Criticality", "normal", choices=CRITICALITIES),
+    ]
+
+    def build(v: dict[str, str]):
+        return edits.add_device(app.estate, v["serial"], v["hostname"], v["pid"], v["site"],
+                                v["status"], v["criticality"])
+
+    def validate(v: dict[str, str]) -> str | None:
+        try:
+            build(v)
+        except edits.EditError as exc:
+            return str(exc)
+        return None
+
+    def done(v: dict[str, str] | None) -> None:
+        if v is not None:
+            _submit(app, lambda: build(v), f"add device {v['serial'].strip().upper()}")
+
+    app.push_screen(FormModal("Add a device", fields, validate), done)
+
+
+def add_contract(app: SmartnetApp, screen: Screen | None = None) -> None:
+    if app.estate is None:
+        return
+    order = app.settings.date_order
+    fields = [
+        Field("number", "Contract number", "", "required"),
+        Field("service_level", "Service level", "", "SNTP, 24x7x4, CON-SNT-..."),
+        Field("start", "Start", "", "YYYY-MM-DD (optional)"),
+        Field("end", "End", "", "YYYY-MM-DD (required)"),
+        Field("reseller", "Reseller"),
+        Field("annual_cost", "Annual cost"),
+        Field("serials", "Serials (space or comma separated)"),
+    ]
+
+    def build(v: dict[str, str]):
+        if not v["end"].strip():
+            raise edits.EditError("an end date is required")
+        end = edits.parse_day(v["end"], "end", order)
+        start = edits.parse_day(v["start"], "start", order) if v["start"].strip() else None
+        return edits.add_contract(app.estate, v["number"], end, v["serials"], v["service_level"],
+                                  start, v["reseller"], v["annual_cost"])
+
+    def validate(v: dict[str, str]) -> str | None:
+        try:
+            build(v)
+        except edits.EditError as exc:
+            return str(exc)
+        return None
+
+    def done(v: dict[str, str] | None) -> None:
+        if v is not None:
+            _submit(app, lambda: build(v), f"add contract {v['number'].strip()}")
+
+    app.push_screen(FormModal("Add a contract", fields, validate), done)

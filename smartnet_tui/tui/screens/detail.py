@@ -1,0 +1,369 @@
+"""A device's detail and a contract's detail (pushed over the current screen)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from smartnet_tui.domain.engine import Analysis
+from smartnet_tui.domain.model import Alert
+from smartnet_tui.tui.screens.base import BaseScreen
+from smartnet_tui.tui.views import (
+    COVERAGE_STYLE,
+    RENEWAL_STYLE,
+    SEVERITY_STYLE,
+    STATUS_STYLE,
+    Cell,
+    Column,
+    Source,
+    clean,
+    fmt_date,
+    fmt_days,
+    fmt_money,
+    line_state,
+)
+from smartnet_tui.tui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from smartnet_tui.tui.app import Touched
+
+# Rich styles for Static text (the table uses its component classes).
+TEXT_STYLE = {
+    "good": "green", "warn": "yellow", "bad": "bold red", "critical": "bold reverse red",
+    "note": "cyan", "dim": "dim", None: "",
+}
+
+
+def _kv(t: Text, label: str, value: object, style: str = "") -> None:
+    t.append(f"{label} ", style="dim")
+    t.append(clean(value) if value not in (None, "") else "-", style=style)
+    t.append("  ")
+
+
+def alerts_text(alerts: Sequence[Alert]) -> Text:
+    t = Text(no_wrap=False)
+    if not alerts:
+        t.append("no alerts", style="dim")
+        return t
+    for i, a in enumerate(alerts):
+        if i:
+            t.append("\n")
+        t.append(f"{a.severity:<8} ", style=TEXT_STYLE[SEVERITY_STYLE.get(a.severity)])
+        t.append(f"{a.kind:<16} ", style="bold")
+        t.append(clean(a.message))
+    return t
+
+
+class _LineSource(Source):
+    """Lines of one device or contract: keys are "contract\\x1findex"."""
+
+    noun = "lines"
+
+    def __init__(self, analysis: Analysis | None, rows: list[str], fn) -> None:
+        super().__init__(analysis)
+        self._rows = rows
+        self._fn = fn
+
+    def keys(self) -> list[str]:
+        return list(self._rows)
+
+    def exists(self, key: str) -> bool:
+        return key in self._rows
+
+    def cells(self, key: str) -> Sequence[Cell]:
+        return self._fn(key)
+
+    def sort_value(self, column: int):
+        return self._rows.index
+
+
+def line_key(contract: str, index: int) -> str:
+    return f"{contract}\x1f{index}"
+
+
+def split_line_key(key: str) -> tuple[str, int]:
+    number, index = key.rsplit("\x1f", 1)
+    return number, int(index)
+
+
+class DetailScreen(BaseScreen):
+    DEFAULT_CSS = """
+    DetailScreen #info { height: auto; padding: 0 1; }
+    DetailScreen #lines { height: 1fr; min-height: 4; }
+    DetailScreen #alerts { height: auto; max-height: 8; padding: 0 1; border-top: solid $panel-lighten-2; }
+    DetailScreen #lines-title { padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", id="detail.back", tooltip="Back to the list"),
+        Binding("T", "terminate", "Terminate line", show=False, id="detail.terminate",
+                tooltip="Terminate the highlighted line (again: reactivate it)"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Static(id="info")
+        yield Static(id="lines-title")
+        table = RecordTable(_LineSource(None, [], lambda k: ()), id="lines", empty_text="no contract lines")
+        table.sort_column = None
+        table.ascii = self.sapp.ascii
+        yield table
+        yield Static(id="alerts")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lines", RecordTable).focus()
+        super().on_mount()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def refresh_modebar(self) -> None:
+        from smartnet_tui.tui.widgets.bars import ModeBar
+
+        self.query_one(ModeBar).show("", title=self.title_text())
+
+    def title_text(self) -> str:
+        return ""
+
+    def action_terminate(self) -> None:
+        from smartnet_tui.tui.components.actions import terminate_line
+
+        key = self.query_one("#lines", RecordTable).cursor_key
+        if key:
+            number, index = split_line_key(key)
+            terminate_line(self.sapp, number, index)
+
+
+class DeviceScreen(DetailScreen):
+    """Coverage at a glance, then the device, its lines, EoX dates and alerts."""
+
+    BINDINGS = [
+        Binding("s", "status", "Status", id="device.status",
+                tooltip="Change the status (active, spare, decommissioned)"),
+        Binding("c", "criticality", "Criticality", id="device.criticality",
+                tooltip="Change the criticality"),
+    ]
+
+    def __init__(self, serial: str) -> None:
+        super().__init__()
+        self.serial = serial
+
+    def title_text(self) -> str:
+        d = self.sapp.estate.devices.get(self.serial) if self.sapp.estate else None
+        host = f" {d.hostname}" if d and d.hostname else ""
+        return f"device {self.serial}{host}"
+
+    def data_changed(self, touched: Touched | None) -> None:
+        app = self.sapp
+        a = app.analysis
+        if a is None:
+            super().data_changed(touched)
+            return
+        from smartnet_tui.tui.views import coverage_verdict
+
+        estate, today = a.estate, a.policy.today
+        d = estate.devices.get(self.serial)
+        t = Text()
+        verdict, vstyle = coverage_verdict(a, self.serial)
+        t.append(clean(verdict), style=TEXT_STYLE[vstyle] + " bold")
+        t.append("\n")
+        if d is None:
+            t.append("not in the inventory", style="yellow")
+            if self.serial not in a.coverage:
+                t.append(" (and on no contract line: deleted?)", style="yellow")
+        else:
+            _kv(t, "host", d.hostname)
+            _kv(t, "pid", d.pid)
+            _kv(t, "site", d.site)
+            t.append("\n")
+            _kv(t, "status", d.status, TEXT_STYLE[STATUS_STYLE.get(d.status)])
+            _kv(t, "criticality", d.criticality, "bold red" if d.criticality == "critical" else "")
+            if d.tags:
+                _kv(t, "tags", ", ".join(d.tags))
+            if d.notes:
+                t.append("\n")
+                _kv(t, "notes", d.notes)
+        eox = estate.eox_for(self.serial)
+        if eox is not None:
+            t.append("\n")
+            _kv(t, "EoS", fmt_date(eox.end_of_sale))
+            _kv(t, "EoSWM", fmt_date(eox.end_of_sw_maintenance))
+            _kv(t, "EoCR", fmt_date(eox.end_of_contract_renewal))
+            ldos = eox.last_date_of_support
+            _kv(t, "LDoS", fmt_date(ldos), "bold red" if ldos and ldos < today else "")
+        self.query_one("#info", Static).update(t)
+
+        lines = sorted(estate.lines_for(self.serial), key=lambda ln: (ln.end, ln.contract))
+        by_key = {line_key(ln.contract, ln.index): ln for ln in lines}
+
+        def cells(key: str) -> Sequence[Cell]:
+            ln = by_key[key]
+            state, sstyle = line_state(ln, today)
+            st = a.contract_status.get(ln.contract)
+            return (
+                (clean(ln.contract), None),
+                (clean(ln.service_level.code) if ln.service_level else "", None),
+                (fmt_date(ln.start), None),
+                (fmt_date(ln.end), sstyle),
+                (state, sstyle),
+                (st.renewal if st else "", RENEWAL_STYLE.get(st.renewal) if st else None),
+                (clean(ln.sku), None),
+            )
+
+        src = _LineSource(a, list(by_key), cells)
+        src.columns = (
+            Column("contract", "Contract", 11), Column("level", "Level", 6),
+            Column("start", "Start", 10), Column("end", "End", 10),
+            Column("state", "Line", 12), Column("renewal", "Contract", 9),
+            Column("sku", "SKU", 18, flex=True),
+        )
+        table = self.query_one("#lines", RecordTable)
+        table.set_rows(src.keys(), src)
+        n = len(lines)
+        self.query_one("#lines-title", Static).update(
+            Text(f"{n} contract line{'s' * (n != 1)} (enter: open the contract, T: terminate)"))
+        self.query_one("#alerts", Static).update(alerts_text(a.alerts_for_serial(self.serial)))
+        super().data_changed(touched)
+
+    @on(RecordTable.Selected, "#lines")
+    def _open(self, event: RecordTable.Selected) -> None:
+        number, _ = split_line_key(event.key)
+        self.sapp.open_contract(number)
+
+    def action_status(self) -> None:
+        from smartnet_tui.tui.components.actions import edit_device_status
+
+        edit_device_status(self.sapp, self.serial)
+
+    def action_criticality(self) -> None:
+        from smartnet_tui.tui.components.actions import edit_device_criticality
+
+        edit_device_criticality(self.sapp, self.serial)
+
+
+class ContractScreen(DetailScreen):
+    """A contract: its dates and status, its lines with each device's coverage, its alerts."""
+
+    BINDINGS = [
+        Binding("t", "triage", "Triage", id="contract.triage",
+                tooltip="Set the triage state, owner and note"),
+        Binding("r", "renew", "Renew", id="contract.renew",
+                tooltip="Record a renewal: a new end date, or a new contract"),
+        Binding("x", "cancel", "Cancel", show=False, id="contract.cancel",
+                tooltip="Cancel the contract (or reactivate it)"),
+    ]
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+    def title_text(self) -> str:
+        return f"contract {self.number}"
+
+    def data_changed(self, touched: Touched | None) -> None:
+        a = self.sapp.analysis
+        if a is None:
+            super().data_changed(touched)
+            return
+        estate, today = a.estate, a.policy.today
+        c = estate.contracts.get(self.number)
+        st = a.contract_status.get(self.number)
+        t = Text()
+        if c is None or st is None:
+            t.append(f"contract {clean(self.number)} is no longer in the database", style="yellow")
+            self.query_one("#info", Static).update(t)
+            self.query_one("#lines", RecordTable).set_rows([])
+            self.query_one("#alerts", Static).update(Text(""))
+            super().data_changed(touched)
+            return
+        rstyle = TEXT_STYLE[RENEWAL_STYLE.get(st.renewal)]
+        t.append(st.renewal.upper(), style=rstyle + " bold")
+        if st.end is not None:
+            t.append(f"  ends {st.end}", style="bold")
+            if st.days_left is not None:
+                ago = f"{-st.days_left} days ago" if st.days_left < 0 else f"in {st.days_left} days"
+                t.append(f" ({ago})")
+        t.append("\n")
+        level = c.level
+        _kv(t, "level", level.label if level else None)
+        _kv(t, "start", fmt_date(c.start))
+        _kv(t, "serials", len(st.serials))
+        t.append("\n")
+        _kv(t, "annual", fmt_money(st.annual_cost) + (f" {c.currency}" if c.currency else ""))
+        _kv(t, "reseller", c.reseller)
+        if c.status == "cancelled":
+            _kv(t, "status", "cancelled", "dim")
+        t.append("\n")
+        if c.triage:
+            _kv(t, "triage", c.triage.state, "cyan bold")
+            _kv(t, "owner", c.triage.owner)
+            if c.triage.note:
+                _kv(t, "note", c.triage.note)
+        else:
+            _kv(t, "triage", None)
+        self.query_one("#info", Static).update(t)
+
+        lines = sorted(estate.lines_by_contract.get(self.number, ()),
+                       key=lambda ln: (ln.serial, ln.index))
+        by_key = {line_key(ln.contract, ln.index): ln for ln in lines}
+
+        def cells(key: str) -> Sequence[Cell]:
+            ln = by_key[key]
+            d = estate.devices.get(ln.serial)
+            cov = a.coverage.get(ln.serial)
+            state, sstyle = line_state(ln, today)
+            cstatus = cov.status if cov else ""
+            return (
+                (clean(ln.serial), None),
+                (clean(d.hostname) if d else "(not in inventory)", None if d else "warn"),
+                (cstatus, COVERAGE_STYLE.get(cstatus)),
+                (fmt_date(cov.coverage_end) if cov else "", None),
+                (d.status if d else "", STATUS_STYLE.get(d.status) if d else None),
+                (state, sstyle),
+                (fmt_date(ln.end), sstyle),
+            )
+
+        src = _LineSource(a, list(by_key), cells)
+        src.columns = (
+            Column("serial", "Serial", 12), Column("hostname", "Hostname", 16),
+            Column("coverage", "Coverage", 9), Column("until", "Until", 10),
+            Column("status", "Status", 8), Column("state", "Line", 12),
+            Column("end", "Line end", 10, flex=True),
+        )
+        table = self.query_one("#lines", RecordTable)
+        table.set_rows(src.keys(), src)
+        n = len(lines)
+        self.query_one("#lines-title", Static).update(
+            Text(f"{n} line{'s' * (n != 1)} (enter: open the device, T: terminate)"))
+        self.query_one("#alerts", Static).update(alerts_text(a.alerts_for_contract(self.number)))
+        super().data_changed(touched)
+
+    @on(RecordTable.Selected, "#lines")
+    def _open(self, event: RecordTable.Selected) -> None:
+        number, index = split_line_key(event.key)
+        lines = self.sapp.estate.lines_by_contract.get(number, ())
+        for ln in lines:
+            if ln.index == index:
+                self.sapp.open_device(ln.serial)
+                return
+
+    def action_triage(self) -> None:
+        from smartnet_tui.tui.components.actions import edit_triage
+
+        edit_triage(self.sapp, self.number)
+
+    def action_renew(self) -> None:
+        from smartnet_tui.tui.components.actions import renew_contract
+
+        renew_contract(self.sapp, self.number)
+
+    def action_cancel(self) -> None:
+        from smartnet_tui.tui.components.actions import cancel_contract
+
+        cancel_contract(self.sapp, self.number)

@@ -1,0 +1,129 @@
+"""H: the change journal (who changed what, when) — imports, edits in the app, undos."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from smartnet_tui.store.diff import describe_records
+from smartnet_tui.tui.screens.base import BaseScreen
+from smartnet_tui.tui.views import Cell, Column, Source, clean
+from smartnet_tui.tui.widgets.bars import ModeBar
+from smartnet_tui.tui.widgets.record_table import RecordTable
+
+LIMIT = 500
+
+
+class _JournalSource(Source):
+    noun = "entries"
+    columns = (
+        Column("id", "#", 5, "right"),
+        Column("when", "When", 16),
+        Column("who", "Who", 10),
+        Column("changes", "Changes", 7, "right"),
+        Column("action", "Action", 24, flex=True),
+    )
+
+    def __init__(self, entries: Sequence[dict[str, Any]]) -> None:
+        super().__init__(None)
+        self.entries = {str(e.get("id")): e for e in entries}
+
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+    def exists(self, key: str) -> bool:
+        return key in self.entries
+
+    def cells(self, key: str) -> Sequence[Cell]:
+        e = self.entries[key]
+        when = clean(e.get("when", ""))[:16].replace("T", " ")
+        return (
+            (key, "dim"),
+            (when, None),
+            (clean(e.get("who", "")), None),
+            (str(len(e.get("changes", ()))), None),
+            (clean(e.get("action", "")), "note" if str(e.get("action", "")).startswith("tui") else None),
+        )
+
+
+class HistoryScreen(BaseScreen):
+    """The journal, newest first; the highlighted entry's changes below."""
+
+    DEFAULT_CSS = """
+    HistoryScreen #journal { height: 1fr; }
+    HistoryScreen #entry { height: auto; max-height: 10; padding: 0 1; border-top: solid $panel-lighten-2; }
+    """
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", id="history.back", tooltip="Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        table = RecordTable(_JournalSource([]), id="journal", empty_text="loading the journal...")
+        table.sort_column = None
+        table.ascii = self.sapp.ascii
+        yield table
+        yield Static(id="entry")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#journal", RecordTable).focus()
+        super().on_mount()
+
+    def refresh_modebar(self) -> None:
+        n = len(self.query_one("#journal", RecordTable).keys)
+        self.query_one(ModeBar).show("", title=f"history: the last {n} changes to the database")
+
+    def data_changed(self, touched) -> None:
+        super().data_changed(touched)
+        self.run_worker(self._load, group="history", exclusive=True)
+
+    async def _load(self) -> None:
+        app = self.sapp
+        if app.store is None:
+            return
+        try:
+            entries = await app._in_io(app.store.history, LIMIT)
+        except Exception as exc:  # noqa: BLE001 - a StoreError: show it, never crash
+            self.query_one("#entry", Static).update(Text(str(exc)))
+            return
+        entries = list(reversed(entries))
+        src = _JournalSource(entries)
+        table = self.query_one("#journal", RecordTable)
+        table.empty_text = "no changes recorded"
+        table.set_rows(src.keys(), src)
+        self.refresh_modebar()
+        self._show(table.cursor_key)
+
+    @on(RecordTable.Highlighted, "#journal")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._show(event.key)
+
+    def _show(self, key: str | None) -> None:
+        table = self.query_one("#journal", RecordTable)
+        src = table.source
+        entry = src.entries.get(key) if key and isinstance(src, _JournalSource) else None
+        if entry is None:
+            self.query_one("#entry", Static).update(Text(""))
+            return
+        t = Text()
+        t.append(f"#{entry.get('id')} {clean(entry.get('action', ''))}", style="bold")
+        t.append(f"  by {clean(entry.get('who', ''))} at {clean(entry.get('when', ''))}\n", style="dim")
+        files = (entry.get("detail") or {}).get("files")
+        if files:
+            t.append("files: " + ", ".join(clean(f) for f in files) + "\n", style="dim")
+        try:
+            lines = describe_records(entry.get("changes", ()), limit=8)
+        except Exception:  # noqa: BLE001 - an odd journal entry must not break the screen
+            lines = ["(changes could not be described)"]
+        t.append("\n".join(clean(line) for line in lines))
+        self.query_one("#entry", Static).update(t)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,343 @@
+"""The three main screens (Textual modes): Inventory, Contracts and Alerts.
+
+Each is a :class:`RecordTable` over a :class:`Source`: filtering and sorting happen in
+Python over the engine's results, and the table draws only the rows on screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input
+
+from smartnet_tui.domain.model import SEVERITIES
+from smartnet_tui.tui.screens.base import BaseScreen
+from smartnet_tui.tui.views import AlertSource, ContractSource, DeviceSource, Source
+from smartnet_tui.tui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from smartnet_tui.tui.app import Touched
+
+
+class FilterInput(Input):
+    """Filter as you type; enter keeps the filter, escape clears it."""
+
+    DEFAULT_CSS = """
+    FilterInput { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
+    FilterInput.-shown { display: block; }
+    """
+
+
+class TableScreen(BaseScreen):
+    """A table of records with filter, sort and the N-of-M line."""
+
+    SOURCE: type[Source] = Source
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/", id="table.filter",
+                tooltip="Filter as you type over every column"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="table.clear_filter"),
+        Binding("o,greater_than_sign", "sort(1)", "Sort", id="table.sort_next",
+                tooltip="Sort by the next column"),
+        Binding("less_than_sign", "sort(-1)", "Sort by previous column", show=False,
+                id="table.sort_prev"),
+        Binding("O", "sort_reverse", "Reverse sort", show=False, id="table.sort_reverse"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.source = self.SOURCE(None)
+        self.filter_text = ""
+        self._sorted: list[str] = []
+        self._shown_for: str = ""
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        table = RecordTable(self.source, id="table", empty_text=self.empty_text())
+        table.ascii = self.sapp.ascii
+        yield table
+        yield FilterInput(placeholder="filter (escape clears)", id="filter")
+        yield from self.compose_footer()
+
+    def empty_text(self) -> str:
+        return "loading..." if self.sapp.analysis is None else f"no {self.source.noun}"
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#table", RecordTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        super().on_mount()
+
+    # ------------------------------------------------------------------ data
+    def data_changed(self, touched: Touched | None) -> None:
+        table = self.table
+        table.empty_text = (
+            f"cannot read the database: {self.sapp.load_error}" if self.sapp.load_error
+            else self.empty_text()
+        )
+        if touched is None or self.source.analysis is not self.sapp.analysis:
+            self.source = self.SOURCE(self.sapp.analysis)
+            self._copy_source_state()
+        else:
+            self.source.invalidate(set(touched.serials) | set(touched.contracts))
+        self._resort()
+        super().data_changed(touched)
+        if touched is None:
+            self._warm_search(self.source, 0)
+
+    def _warm_search(self, source: Source, start: int, chunk: int = 2000) -> None:
+        """Build the filter's search text a slice per event-loop turn, so that the first
+        keystroke of a filter on 50,000 rows does not pay for all of them at once."""
+        if source is not self.source or self.sapp.analysis is None:
+            return
+        keys = self._sorted
+        end = min(start + chunk, len(keys))
+        search = source.search_text
+        for k in keys[start:end]:
+            search(k)
+        if end < len(keys):
+            self.set_timer(0.005, lambda: self._warm_search(source, end, chunk))
+
+    def _copy_source_state(self) -> None:
+        """Keep per-source settings (e.g. the alert filters) over a reload."""
+
+    def _resort(self) -> None:
+        table = self.table
+        column = table.sort_column if table.sort_column is not None else self.source.default_sort
+        self._sorted = self.source.view("", column, table.sort_reverse)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        keys = self.source.view(self.filter_text, 0, False, base=self._sorted)
+        self._shown_for = self.filter_text
+        self.table.set_rows(keys, self.source)
+        self.refresh_modebar()
+
+    def mode_info(self) -> str:
+        total = len(self._sorted)
+        shown = len(self.table.keys)
+        noun = self.source.noun[:-1] if total == 1 else self.source.noun
+        parts = [f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"]
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        return "  ".join(parts)
+
+    # ------------------------------------------------------------------ filter
+    def action_filter(self) -> None:
+        box = self.query_one(FilterInput)
+        box.add_class("-shown")
+        box.focus()
+
+    def set_filter(self, text: str) -> None:
+        box = self.query_one(FilterInput)
+        box.value = text
+        self.filter_text = text
+        if text:
+            box.add_class("-shown")
+        self._apply_filter()
+        self.table.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        old = self.filter_text
+        self.filter_text = event.value
+        needle = event.value.strip().lower()
+        if old and needle.startswith(old.strip().lower()) and " " not in needle:
+            # narrowing: filter what is shown, not everything
+            keys = self.source.view(needle, 0, False, base=self.table.keys)
+            self.table.set_rows(keys, self.source)
+            self.refresh_modebar()
+        else:
+            self._apply_filter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not self.filter_text:
+            self.query_one(FilterInput).remove_class("-shown")
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one(FilterInput)
+        had = bool(self.filter_text) or box.has_focus
+        box.value = ""
+        box.remove_class("-shown")
+        self.table.focus()
+        if self.filter_text:
+            self.filter_text = ""
+            self._apply_filter()
+        elif not had:
+            self.on_escape_idle()
+
+    def on_escape_idle(self) -> None:
+        """Escape with nothing to clear."""
+
+    # ------------------------------------------------------------------ sort
+    def action_sort(self, step: int) -> None:
+        table = self.table
+        n = len(self.source.columns)
+        current = table.sort_column if table.sort_column is not None else 0
+        table.sort_column = (current + step) % n
+        self._resort()
+
+    def action_sort_reverse(self) -> None:
+        self.table.sort_reverse = not self.table.sort_reverse
+        self._resort()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sort", "sort_reverse", "filter") and self.query_one(FilterInput).has_focus:
+            return False
+        return True
+
+
+class InventoryScreen(TableScreen):
+    """Every device in the inventory with its coverage."""
+
+    MODE = "inventory"
+    SOURCE = DeviceSource
+
+    BINDINGS = [
+        Binding("s", "status", "Status", id="inventory.status",
+                tooltip="Change the device's status (active, spare, decommissioned)"),
+        Binding("c", "criticality", "Criticality", show=False, id="inventory.criticality",
+                tooltip="Change the device's criticality"),
+        Binding("a", "add", "Add", show=False, id="inventory.add", tooltip="Add a device"),
+    ]
+
+    @on(RecordTable.Selected, "#table")
+    def _open(self, event: RecordTable.Selected) -> None:
+        self.sapp.open_device(event.key)
+
+    def action_status(self) -> None:
+        from smartnet_tui.tui.components.actions import edit_device_status
+
+        if self.table.cursor_key:
+            edit_device_status(self.sapp, self.table.cursor_key)
+
+    def action_criticality(self) -> None:
+        from smartnet_tui.tui.components.actions import edit_device_criticality
+
+        if self.table.cursor_key:
+            edit_device_criticality(self.sapp, self.table.cursor_key)
+
+    def action_add(self) -> None:
+        from smartnet_tui.tui.components.actions import add_device
+
+        add_device(self.sapp, self)
+
+
+class ContractsScreen(TableScreen):
+    """Contracts, the most urgent renewal first."""
+
+    MODE = "contracts"
+    SOURCE = ContractSource
+
+    BINDINGS = [
+        Binding("t", "triage", "Triage", id="contracts.triage",
+                tooltip="Set the triage state, owner and note"),
+        Binding("r", "renew", "Renew", id="contracts.renew",
+                tooltip="Record a renewal: a new end date, or a new contract"),
+        Binding("x", "cancel", "Cancel", show=False, id="contracts.cancel",
+                tooltip="Cancel the contract (or reactivate a cancelled one)"),
+        Binding("a", "add", "Add", show=False, id="contracts.add", tooltip="Add a contract"),
+    ]
+
+    @on(RecordTable.Selected, "#table")
+    def _open(self, event: RecordTable.Selected) -> None:
+        self.sapp.open_contract(event.key)
+
+    def _key(self) -> str | None:
+        return self.table.cursor_key
+
+    def action_triage(self) -> None:
+        from smartnet_tui.tui.components.actions import edit_triage
+
+        if self._key():
+            edit_triage(self.sapp, self._key())
+
+    def action_renew(self) -> None:
+        from smartnet_tui.tui.components.actions import renew_contract
+
+        if self._key():
+            renew_contract(self.sapp, self._key())
+
+    def action_cancel(self) -> None:
+        from smartnet_tui.tui.components.actions import cancel_contract
+
+        if self._key():
+            cancel_contract(self.sapp, self._key())
+
+    def action_add(self) -> None:
+        from smartnet_tui.tui.components.actions import add_contract
+
+        add_contract(self.sapp, self)
+
+
+class AlertsScreen(TableScreen):
+    """Every alert of the engine, most severe first."""
+
+    MODE = "alerts"
+    SOURCE = AlertSource
+
+    BINDINGS = [
+        Binding("v", "severity", "Severity", id="alerts.severity",
+                tooltip="Show only this severity and worse (cycles)"),
+        Binding("f", "kind", "Kind", id="alerts.kind",
+                tooltip="Show only alerts of the highlighted kind (again: all kinds)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.min_severity: str | None = None
+        self.kind: str | None = None
+
+    def _copy_source_state(self) -> None:
+        src = self.source
+        assert isinstance(src, AlertSource)
+        src.min_severity = self.min_severity
+        src.kind = self.kind
+
+    def mode_info(self) -> str:
+        info = super().mode_info()
+        if self.min_severity:
+            info += f"  severity: {self.min_severity}+"
+        if self.kind:
+            info += f"  kind: {self.kind}"
+        return info
+
+    @on(RecordTable.Selected, "#table")
+    def _open(self, event: RecordTable.Selected) -> None:
+        alert = self.source.alert(event.key)  # type: ignore[attr-defined]
+        if alert is None:
+            return
+        if alert.subject_type == "serial":
+            self.sapp.open_device(alert.subject)
+        elif alert.subject_type == "contract":
+            self.sapp.open_contract(alert.subject)
+        else:  # a service level (co-term): the contracts of that level
+            self.sapp.show_contracts_filtered(alert.subject.lower())
+
+    def action_severity(self) -> None:
+        order = [None, "critical", "high", "medium", "low"]
+        i = order.index(self.min_severity) if self.min_severity in order else 0
+        self.min_severity = order[(i + 1) % len(order)]
+        self._copy_source_state()
+        self._resort()
+
+    def action_kind(self) -> None:
+        if self.kind is not None:
+            self.kind = None
+        else:
+            alert = self.source.alert(self.table.cursor_key or "")  # type: ignore[attr-defined]
+            if alert is None:
+                return
+            self.kind = alert.kind
+        self._copy_source_state()
+        self._resort()
+
+
+__all__ = ["AlertsScreen", "ContractsScreen", "InventoryScreen", "SEVERITIES"]

@@ -1,0 +1,359 @@
+"""What the screens show, computed from the engine: rows, sort keys and search text.
+
+Pure Python (no Textual), so the benchmarks can time it alone. Every value that comes
+from data goes through :func:`clean`: control characters never reach the terminal, and
+the table widget draws cells as literal text (never markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from smartnet_tui.domain.engine import Analysis
+from smartnet_tui.domain.model import SEVERITY_RANK, Alert, Line
+
+# A cell: the text to show and a style name (None: the row's style).
+Cell = tuple[str, str | None]
+
+RENEWAL_ORDER = {"expired": 0, "due": 1, "review": 2, "ok": 3, "renewed": 4, "cancelled": 5}
+COVERAGE_ORDER = {"lapsed": 0, "uncovered": 1, "expiring": 2, "covered": 3}
+_LAST = 1 << 40
+
+_CONTROL = {c: "?" for c in (*range(0, 32), 127, *range(128, 160))}
+_CONTROL[9] = " "  # tab
+_CONTROL[10] = " "  # newline
+_CONTROL[13] = " "
+
+
+def clean(value: object) -> str:
+    """A data value as one line of printable text (no control characters, no markup)."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable():
+        return text
+    return text.translate(_CONTROL)
+
+
+def fmt_date(d: date | None) -> str:
+    return d.isoformat() if d is not None else ""
+
+
+def fmt_days(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
+def fmt_money(v: float | None) -> str:
+    if v is None:
+        return ""
+    return f"{v:,.0f}"
+
+
+COVERAGE_STYLE = {"covered": "good", "expiring": "warn", "lapsed": "bad", "uncovered": "bad"}
+RENEWAL_STYLE = {
+    "expired": "bad", "due": "warn", "review": "note", "ok": "good", "renewed": "good",
+    "cancelled": "dim",
+}
+SEVERITY_STYLE = {"critical": "critical", "high": "bad", "medium": "warn", "low": "note", "info": "dim"}
+STATUS_STYLE = {"active": None, "spare": "note", "decommissioned": "dim"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    align: str = "left"  # left | right
+    flex: bool = False  # takes the width left over (at least ``width``)
+
+
+# ---------------------------------------------------------------------------------- sources
+class Source:
+    """Rows of one table: keys, their cells, a search text and a sort value per column."""
+
+    columns: Sequence[Column] = ()
+    default_sort: int = 0
+    noun: str = "rows"
+
+    def __init__(self, analysis: Analysis | None) -> None:
+        self.analysis = analysis
+        self._search: dict[str, str] = {}
+
+    def keys(self) -> list[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def cells(self, key: str) -> Sequence[Cell]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def sort_value(self, column: int) -> Callable[[str], object]:  # pragma: no cover
+        raise NotImplementedError
+
+    def exists(self, key: str) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def search_text(self, key: str) -> str:
+        text = self._search.get(key)
+        if text is None:
+            text = "\t".join(c[0] for c in self.cells(key)).lower()
+            self._search[key] = text
+        return text
+
+    def invalidate(self, keys: set[str] | None = None) -> None:
+        if keys is None:
+            self._search.clear()
+        else:
+            for k in keys:
+                self._search.pop(k, None)
+
+    def view(self, needle: str, column: int, reverse: bool, base: list[str] | None = None) -> list[str]:
+        """Keys shown for a filter and a sort: filter in Python, the table gets the result."""
+        if self.analysis is None:
+            return []
+        keys = self.keys() if base is None else base
+        if base is None:
+            keys.sort(key=self.sort_value(column), reverse=reverse)
+        needle = needle.strip().lower()
+        if needle:
+            search = self.search_text
+            terms = needle.split()
+            if len(terms) == 1:
+                keys = [k for k in keys if needle in search(k)]
+            else:
+                keys = [k for k in keys if all(t in search(k) for t in terms)]
+        return keys
+
+
+def _none_last(v: object) -> tuple[int, object]:
+    return (1, 0) if v is None or v == "" else (0, v)
+
+
+class DeviceSource(Source):
+    noun = "devices"
+    columns = (
+        Column("serial", "Serial", 12),
+        Column("hostname", "Hostname", 16),
+        Column("coverage", "Coverage", 9),
+        Column("end", "Until", 10),
+        Column("days", "Days", 5, "right"),
+        Column("status", "Status", 8),
+        Column("criticality", "Crit", 8),
+        Column("pid", "PID", 18),
+        Column("site", "Site", 10),
+        Column("contracts", "Contracts", 20, flex=True),
+    )
+
+    def keys(self) -> list[str]:
+        return list(self.analysis.estate.devices) if self.analysis else []
+
+    def exists(self, key: str) -> bool:
+        return self.analysis is not None and key in self.analysis.estate.devices
+
+    def cells(self, key: str) -> Sequence[Cell]:
+        a = self.analysis
+        d = a.estate.devices.get(key)
+        cov = a.coverage.get(key)
+        if d is None:
+            return ((key, None),) + (("", None),) * 9
+        status = cov.status if cov else "uncovered"
+        cstyle = COVERAGE_STYLE[status] if d.status == "active" else "dim"
+        return (
+            (clean(d.serial), None),
+            (clean(d.hostname), None),
+            (status, cstyle),
+            (fmt_date(cov.coverage_end) if cov else "", cstyle),
+            (fmt_days(cov.days_left) if cov else "", cstyle),
+            (d.status, STATUS_STYLE.get(d.status)),
+            (d.criticality, "bad" if d.criticality == "critical" else None),
+            (clean(d.pid), None),
+            (clean(d.site), None),
+            (clean(" ".join(cov.contracts)) if cov else "", None),
+        )
+
+    def sort_value(self, column: int) -> Callable[[str], object]:
+        a = self.analysis
+        devs, covs = a.estate.devices, a.coverage
+        name = self.columns[column].key
+        if name == "serial":
+            return lambda k: k
+        if name in ("hostname", "pid", "site", "status", "criticality"):
+            return lambda k: (_none_last((getattr(devs[k], name) or "").lower()), k)
+        if name == "coverage":
+            return lambda k: (COVERAGE_ORDER[covs[k].status] if k in covs else 1, _days(covs.get(k)), k)
+        if name in ("end", "days"):
+            return lambda k: (_days(covs.get(k)), k)
+        return lambda k: (_none_last(" ".join(covs[k].contracts) if k in covs else ""), k)
+
+
+def _days(cov) -> int:
+    return cov.days_left if cov is not None and cov.days_left is not None else _LAST
+
+
+class ContractSource(Source):
+    noun = "contracts"
+    columns = (
+        Column("number", "Contract", 11),
+        Column("level", "Level", 6),
+        Column("end", "End", 10),
+        Column("days", "Days", 5, "right"),
+        Column("renewal", "Renewal", 9),
+        Column("serials", "Serials", 7, "right"),
+        Column("cost", "Annual", 9, "right"),
+        Column("triage", "Triage", 15),
+        Column("reseller", "Reseller", 16, flex=True),
+    )
+
+    def keys(self) -> list[str]:
+        return list(self.analysis.estate.contracts) if self.analysis else []
+
+    def exists(self, key: str) -> bool:
+        return self.analysis is not None and key in self.analysis.estate.contracts
+
+    def cells(self, key: str) -> Sequence[Cell]:
+        a = self.analysis
+        c = a.estate.contracts.get(key)
+        st = a.contract_status.get(key)
+        if c is None or st is None:
+            return ((key, None),) + (("", None),) * 8
+        level = c.level
+        rstyle = RENEWAL_STYLE.get(st.renewal)
+        return (
+            (clean(c.number), None),
+            (clean(level.code) if level else "", None),
+            (fmt_date(st.end), rstyle),
+            (fmt_days(st.days_left), rstyle),
+            (st.renewal, rstyle),
+            (str(len(st.serials)), None),
+            (fmt_money(st.annual_cost), None),
+            (clean(c.triage.state) if c.triage else "", "note" if c.triage else None),
+            (clean(c.reseller), None),
+        )
+
+    def sort_value(self, column: int) -> Callable[[str], object]:
+        a = self.analysis
+        cons, sts = a.estate.contracts, a.contract_status
+        name = self.columns[column].key
+
+        def days(k: str) -> int:
+            st = sts.get(k)
+            return st.days_left if st is not None and st.days_left is not None else _LAST
+
+        if name == "number":
+            return lambda k: k
+        if name == "level":
+            return lambda k: (_none_last(cons[k].level.code if cons[k].level else None), k)
+        if name in ("end", "days"):
+            return lambda k: (days(k), k)
+        if name == "renewal":  # urgency: the default order
+            return lambda k: (RENEWAL_ORDER.get(sts[k].renewal, 9) if k in sts else 9, days(k), k)
+        if name == "serials":
+            return lambda k: (len(sts[k].serials) if k in sts else 0, k)
+        if name == "cost":
+            return lambda k: (_none_last(sts[k].annual_cost if k in sts else None), k)
+        if name == "triage":
+            return lambda k: (_none_last(cons[k].triage.state if cons[k].triage else None), k)
+        return lambda k: (_none_last((cons[k].reseller or "").lower()), k)
+
+    default_sort = 4  # renewal: by urgency
+
+
+def alert_key(a: Alert) -> str:
+    return f"{a.kind}\x1f{a.subject}"
+
+
+class AlertSource(Source):
+    noun = "alerts"
+    columns = (
+        Column("severity", "Severity", 9),
+        Column("kind", "Kind", 16),
+        Column("subject", "Subject", 11),
+        Column("days", "Days", 5, "right"),
+        Column("message", "Reason", 30, flex=True),
+    )
+
+    def __init__(self, analysis: Analysis | None) -> None:
+        super().__init__(analysis)
+        self._by_key: dict[str, Alert] = {}
+        self._order: dict[str, int] = {}
+        self.min_severity: str | None = None  # show this severity and worse
+        self.kind: str | None = None  # show only this kind
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        alerts = self.analysis.alerts() if self.analysis else []
+        self._by_key = {alert_key(a): a for a in alerts}
+        self._order = {k: i for i, k in enumerate(self._by_key)}
+
+    def invalidate(self, keys: set[str] | None = None) -> None:
+        super().invalidate(None)  # alerts come and go with any edit: cheap to redo
+        self._rebuild()
+
+    def alert(self, key: str) -> Alert | None:
+        return self._by_key.get(key)
+
+    def keys(self) -> list[str]:
+        keys = list(self._by_key)
+        if self.min_severity is not None:
+            limit = SEVERITY_RANK[self.min_severity]
+            keys = [k for k in keys if SEVERITY_RANK[self._by_key[k].severity] <= limit]
+        if self.kind is not None:
+            keys = [k for k in keys if self._by_key[k].kind == self.kind]
+        return keys
+
+    def kinds(self) -> list[str]:
+        return sorted({a.kind for a in self._by_key.values()})
+
+    def exists(self, key: str) -> bool:
+        return key in self._by_key
+
+    def cells(self, key: str) -> Sequence[Cell]:
+        a = self._by_key.get(key)
+        if a is None:
+            return (("", None),) * 5
+        sev = SEVERITY_STYLE.get(a.severity)
+        return (
+            (a.severity, sev),
+            (a.kind, None),
+            (clean(a.subject), None),
+            (fmt_days(a.days_left), None),
+            (clean(a.message), None),
+        )
+
+    def sort_value(self, column: int) -> Callable[[str], object]:
+        order, by_key = self._order, self._by_key
+        name = self.columns[column].key
+        if name == "severity":  # the engine's order: most severe, then fewest days left
+            return order.__getitem__
+        if name == "days":
+            return lambda k: (by_key[k].days_left if by_key[k].days_left is not None else _LAST, order[k])
+        return lambda k: (getattr(by_key[k], name), order[k])
+
+
+# ---------------------------------------------------------------------------------- details
+def line_state(line: Line, today: date) -> tuple[str, str | None]:
+    if line.cancelled:
+        return "cancelled", "dim"
+    if line.terminated:
+        return "terminated", "dim"
+    if line.covers(today):
+        return "covers today", "good"
+    if line.end < today:
+        return "ended", "bad"
+    return "future", "note"
+
+
+def coverage_verdict(analysis: Analysis, serial: str) -> tuple[str, str]:
+    """One glanceable sentence about a serial's coverage, and its style."""
+    cov = analysis.coverage.get(serial)
+    if cov is None:
+        return f"{serial}: unknown serial (no device, no contract line)", "dim"
+    by = f" by {', '.join(cov.contracts)}" if cov.contracts else ""
+    nxt = f"; a line starts {cov.next_start}" if cov.next_start else ""
+    if cov.status in ("covered", "expiring"):
+        word = "COVERED" if cov.status == "covered" else "EXPIRING"
+        return (f"{word} until {cov.coverage_end} ({cov.days_left} days left){by}{nxt}",
+                COVERAGE_STYLE[cov.status])
+    if cov.status == "lapsed":
+        return f"LAPSED since {cov.coverage_end} ({-cov.days_left} days ago){nxt}", "bad"
+    return f"NEVER COVERED{nxt}", "bad"
