@@ -186,59 +186,59 @@ def serial_alerts(
     name = _device_name(serial, device)
 
     if active and coverage.status == "lapsed":
-        out.append(Alert(
-            "lapsed", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
-            f"{name}: coverage lapsed on {coverage.coverage_end} ({-coverage.days_left} days ago)",
+        out.append(_serial_alert(
+            name, "lapsed", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
+            f"coverage lapsed on {coverage.coverage_end} ({-coverage.days_left} days ago)",
             days_left=coverage.days_left,
         ))
     elif active and coverage.status == "uncovered":
         extra = f"; a line starts {coverage.next_start}" if coverage.next_start else ""
-        out.append(Alert(
-            "uncovered", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
-            f"{name}: active device on no active contract line{extra}",
+        out.append(_serial_alert(
+            name, "uncovered", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
+            f"active device on no active contract line{extra}",
         ))
     if device is not None and device.status in ("spare", "decommissioned") and covering:
-        out.append(Alert(
-            "inactive_covered", "medium" if device.status == "decommissioned" else "low", serial,
-            f"{name}: {device.status} but covered today by {', '.join(coverage.contracts)} "
+        out.append(_serial_alert(
+            name, "inactive_covered", "medium" if device.status == "decommissioned" else "low", serial,
+            f"{device.status} but covered today by {', '.join(coverage.contracts)} "
             f"(coverage runs to {coverage.coverage_end})",
             days_left=coverage.days_left,
         ))
     if device is None and covering:
-        out.append(Alert(
-            "orphan", "medium", serial,
-            f"{serial}: covered by {', '.join(coverage.contracts)} but not in the inventory",
+        out.append(_serial_alert(
+            serial, "orphan", "medium", serial,
+            f"covered by {', '.join(coverage.contracts)} but not in the inventory",
             days_left=coverage.days_left,
         ))
     if len({ln.contract for ln in covering}) >= 2:
-        out.append(Alert(
-            "duplicate", "medium", serial,
-            f"{name}: covered twice today, by {', '.join(coverage.contracts)}",
+        out.append(_serial_alert(
+            name, "duplicate", "medium", serial,
+            f"covered twice today, by {', '.join(coverage.contracts)}",
             days_left=coverage.days_left,
         ))
     ldos = eox.last_date_of_support if eox else None
     if active and ldos is not None and ldos < today:
-        out.append(Alert(
-            "end_of_support", "high", serial,
-            f"{name}: {device.pid} passed its last date of support on {ldos}",
+        out.append(_serial_alert(
+            name, "end_of_support", "high", serial,
+            f"{device.pid} passed its last date of support on {ldos}",
             days_left=(ldos - today).days,
         ))
     if device is not None and ldos is not None:
         beyond = [ln for ln in covering if ln.end > ldos]
         if beyond:
             ln = max(beyond, key=lambda x: (x.end, x.contract))
-            out.append(Alert(
-                "beyond_ldos", "medium", serial,
-                f"{name}: {ln.contract} covers until {ln.end}, past {device.pid} "
+            out.append(_serial_alert(
+                name, "beyond_ldos", "medium", serial,
+                f"{ln.contract} covers until {ln.end}, past {device.pid} "
                 f"last date of support {ldos}",
                 days_left=(ldos - today).days,
             ))
     if active and device.criticality == "critical" and covering:
         if not any(ln.service_level is not None and ln.service_level.fast_response for ln in covering):
             levels = ", ".join(sorted({str(ln.service_level or "no level") for ln in covering}))
-            out.append(Alert(
-                "service_level", "medium", serial,
-                f"{name}: critical device covered at {levels}, slower than 4-hour response",
+            out.append(_serial_alert(
+                name, "service_level", "medium", serial,
+                f"critical device covered at {levels}, slower than 4-hour response",
                 days_left=coverage.days_left,
             ))
     return out
@@ -255,12 +255,14 @@ def contract_alerts(
             "expiring", "high" if status.days_left <= 30 else "medium", n,
             f"contract {n} ends {status.end} (in {status.days_left} days), {count} serial{'s' * (count != 1)}: renew now",
             subject_type="contract", days_left=status.days_left,
+            reason=f"ends {status.end} (in {status.days_left} days), {count} serial{'s' * (count != 1)}: renew now",
         ))
     elif status.renewal == "review":
         out.append(Alert(
             "review", "low", n,
             f"contract {n} ends {status.end} (in {status.days_left} days): review with the partner",
             subject_type="contract", days_left=status.days_left,
+            reason=f"ends {status.end} (in {status.days_left} days): review with the partner",
         ))
     if status.renewal in ("due", "review"):
         blocked = []
@@ -270,12 +272,12 @@ def contract_alerts(
                 blocked.append(serial)
         if blocked:
             pids = sorted({estate.devices[s].pid for s in blocked})
+            reason = (f"{len(blocked)} device{'s' * (len(blocked) != 1)} ({', '.join(pids)}) "
+                      f"{'are' if len(blocked) != 1 else 'is'} past end of contract renewal: "
+                      "plan the refresh")
             out.append(Alert(
-                "renewal_blocked", "high", n,
-                f"contract {n}: {len(blocked)} device{'s' * (len(blocked) != 1)} "
-                f"({', '.join(pids)}) {'are' if len(blocked) != 1 else 'is'} past end of "
-                "contract renewal: plan the refresh",
-                subject_type="contract", days_left=status.days_left,
+                "renewal_blocked", "high", n, f"contract {n}: {reason}",
+                subject_type="contract", days_left=status.days_left, reason=reason,
             ))
     return out
 
@@ -295,14 +297,21 @@ def coterm_alerts(estate: Estate, statuses: dict[str, ContractStatus]) -> dict[s
             continue
         members.sort(key=lambda m: (m[1], m[0]))
         listing = ", ".join(f"{num} ({end})" for num, end in members)
+        reason = (f"{len(members)} {code} contracts end on different dates: {listing}; "
+                  "co-term them onto one end date")
         out[code] = Alert(
-            "coterm", "info", code,
-            f"{len(members)} {code} contracts end on different dates: {listing}; "
-            "co-term them onto one end date",
+            "coterm", "info", code, reason,
             subject_type="service_level",
             related=tuple(num for num, _ in members),
+            reason=reason,
         )
     return out
+
+
+def _serial_alert(
+    name: str, kind: str, severity: str, serial: str, reason: str, days_left: int | None = None
+) -> Alert:
+    return Alert(kind, severity, serial, f"{name}: {reason}", days_left=days_left, reason=reason)
 
 
 def _device_name(serial: str, device: Device | None) -> str:

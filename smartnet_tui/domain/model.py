@@ -185,6 +185,7 @@ class Alert:
     subject_type: str = "serial"  # serial | contract | service_level
     days_left: int | None = None
     related: tuple[str, ...] = ()  # for coterm: the member contracts
+    reason: str = ""  # the message without its subject's name, for a table beside the subject
 
     @property
     def sort_key(self) -> tuple:

@@ -317,7 +317,7 @@ class AlertSource(Source):
             (a.kind, None),
             (clean(a.subject), None),
             (fmt_days(a.days_left), None),
-            (clean(a.message), None),
+            (clean(a.reason or a.message), None),
         )
 
     def sort_value(self, column: int) -> Callable[[str], object]:
