@@ -167,6 +167,14 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
     analysis = Analysis(store.load_for_serial(serial), _policy(settings))
     data = views.lookup_json(analysis, serial)
     found = data["in_inventory"] or data["lines"]
+    if not found and (module := store.find_module(serial)) is not None:
+        # A module folded under its chassis by an export: its support is the chassis's.
+        chassis, record = module
+        analysis = Analysis(store.load_for_serial(chassis), _policy(settings))
+        data = views.lookup_json(analysis, chassis)
+        data["serial"] = serial
+        data["module_of"] = {"chassis": chassis, "pid": record.get("pid")}
+        found = True
     if args.json:
         _dump_json(data)
     else:
@@ -180,7 +188,12 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
 def _print_lookup(data: dict[str, Any], analysis: Analysis) -> None:
     serial = data["serial"]
     dev = data["device"]
-    if not data["in_inventory"] and not data["lines"]:
+    if data.get("module_of"):
+        mod = data["module_of"]
+        print(f"{serial}: a module ({mod['pid'] or 'unknown pid'}) of chassis {mod['chassis']}, "
+              "covered with it:")
+        serial = mod["chassis"]
+    elif not data["in_inventory"] and not data["lines"]:
         print(f"{serial}: UNKNOWN - not in the inventory and on no contract line")
         return
     if dev:

@@ -166,6 +166,16 @@ class Store:
             raise StoreError(f"{self.path}: database record is malformed ({exc!r})") from None
         return Estate(devices, contracts, eox)
 
+    def find_module(self, serial: str) -> tuple[str, dict[str, Any]] | None:
+        """(chassis serial, module record) if ``serial`` is a module folded under a chassis
+        line by an export import (``extra.modules``), else None."""
+        for c in self.raw().get("contracts", {}).values():
+            for ln in c.get("lines", ()):
+                for mod in (ln.get("extra") or {}).get("modules", ()):
+                    if isinstance(mod, dict) and mod.get("serial") == serial:
+                        return ln["serial"], mod
+        return None
+
     def history(self, limit: int | None = None) -> list[dict[str, Any]]:
         entries = sorted(self.raw().get(JOURNAL, {}).items(), key=lambda kv: int(kv[0]))
         docs = [doc for _, doc in entries]

@@ -1,0 +1,33 @@
+"""A module's serial (folded under its chassis by an export import) answers with the
+chassis's coverage: that is what Cisco will look at when the module fails."""
+
+import json
+from pathlib import Path
+
+from smartnet_tui.cli import main
+
+EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+
+
+def test_lookup_of_a_module_follows_its_chassis(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "db.json")
+    assert main(["import", str(EXPORTS / "cscc_lines.csv"), "--db", db]) == 0
+    capsys.readouterr()
+    code = main(["lookup", "foc2301m1ab", "--json", "--db", db, "--today", "2026-12-01"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["serial"] == "FOC2301M1AB"
+    assert data["module_of"] == {"chassis": "FOC2301A0AA", "pid": "C9300-NM-2Q"}
+    assert data["coverage"]["status"] == "covered"
+    assert data["coverage"]["contracts"] == ["0093425688"]
+
+    assert main(["lookup", "FOC2301M1AB", "--db", db, "--today", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("FOC2301M1AB: a module (C9300-NM-2Q) of chassis FOC2301A0AA")
+    assert "COVERED until 2027-01-31" in out
+
+
+def test_an_unknown_serial_is_still_unknown(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "db.json")
+    assert main(["import", str(EXPORTS / "cscc_lines.csv"), "--db", db]) == 0
+    assert main(["lookup", "NOPE123", "--db", db]) == 3
