@@ -86,6 +86,8 @@ class SmartnetApp(App[int]):
                 tooltip="Undo the last edit made in this session"),
         Binding("H", "history", "History", id="app.history", show=False,
                 tooltip="The change journal: who changed what, when"),
+        Binding("i", "import", "Import", id="app.import", show=False,
+                tooltip="Import export files, with a preview of what changes before writing"),
         Binding("ctrl+r", "reload", "Reload", id="app.reload", show=False,
                 tooltip="Re-read the database now"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?",
@@ -121,6 +123,7 @@ class SmartnetApp(App[int]):
         self.clock: Callable[[], date] = settings.reference_date
         self.mounted_at = time.perf_counter()
         self.first_data_at: float | None = None
+        self.import_last: tuple[str, bool, bool] = ("", False, False)  # the import dialog's values
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
@@ -136,6 +139,7 @@ class SmartnetApp(App[int]):
 
             self._saved_scrollbar_renderer = ScrollBar.renderer
             ScrollBar.renderer = AsciiScrollBarRender
+            self.screen_change_signal.subscribe(self, self._ascii_palette)
         keymap, problems = load_keymap()
         self.keymap_problems = problems
         if keymap:
@@ -322,20 +326,94 @@ class SmartnetApp(App[int]):
                                      action="tui: watch import"))
         except StoreError as exc:
             self.notify(str(exc), title="watch import failed", severity="error", timeout=10)
-            return
+            result = None
         finally:
             self._pending -= 1
+        # Whatever happened, the import re-read the store, which hides other writers' entries
+        # from the stamp check: replay the journal, and let a pending quit go through.
+        self._need_catch_up = True
+        try:
+            if result is not None:
+                self._report_watch_import(paths, result)
+        finally:
+            self._after_write()
+
+    def _report_watch_import(self, paths: Sequence[Path], result: Any) -> None:
         names = ", ".join(p.name for p in paths)
         if result.errors:
             shown = "\n".join(str(e) for e in result.errors[:5])
             more = f"\n... and {len(result.errors) - 5} more" if len(result.errors) > 5 else ""
             self.notify(f"{shown}{more}", title=f"{names}: not imported (nothing written)",
                         severity="error", timeout=15, markup=False)
-            return
-        if result.entry is None:
+        elif result.entry is None:
             self.notify(f"{names}: no changes", title="watch")
+        else:
+            self.notify(f"{names}: {len(result.changes)} changes imported", title="watch",
+                        markup=False)
+
+    # ------------------------------------------------------------------ import (i)
+    def action_import(self) -> None:
+        from smartnet_tui.tui.components.import_dialog import ImportDialog
+
+        if self.analysis is None or self.store is None:
+            self.notify("the database is not loaded yet", severity="warning")
             return
-        self.notify(f"{names}: {len(result.changes)} changes imported", title="watch", markup=False)
+        self.push_screen(ImportDialog(*self.import_last))
+
+    def remember_import(self, paths: str, replace_all: bool, add_devices: bool) -> None:
+        self.import_last = (paths, replace_all, add_devices)
+
+    async def plan_import(self, paths: Sequence[Path], replace_all: bool, add_devices: bool,
+                          progress: Callable[[str, int, int | None], None] | None = None) -> Any:
+        """A dry run of an import on the I/O thread (after any pending write): an ImportPlan."""
+        from smartnet_tui.tui.components.import_dialog import plan_import
+
+        try:
+            return await self._in_io(plan_import, self.store, list(paths), replace_all,
+                                     add_devices, self.settings.date_order, self.today(), progress)
+        finally:
+            # The plan read the database, which moves the store's "changed on disk" mark:
+            # follow whatever another process wrote, as the poll would have.
+            self._need_catch_up = True
+            self._after_write()
+
+    def confirm_import(self, plan: Any) -> None:
+        """Write a previewed import in the background; the screens follow the journal."""
+        self._pending += 1
+        self.run_worker(self._import_write(plan), group="write")
+
+    async def _import_write(self, plan: Any) -> None:
+        from smartnet_tui.store.diff import summary_line
+        from smartnet_tui.tui.components.import_dialog import ImportPreview, write_import
+
+        try:
+            entry, replanned = await self._in_io(write_import, self.store, plan,
+                                                 self.settings.date_order, self.today())
+        except StoreError as exc:
+            self._pending -= 1
+            self.notify(str(exc), title="not imported (nothing written)", severity="error",
+                        timeout=10, markup=False)
+            self._after_write()
+            return
+        self._pending -= 1
+        if replanned is not None:
+            if replanned.result.errors:
+                shown = "\n".join(str(e) for e in replanned.result.errors[:5])
+                self.notify(shown, title="not imported: the files changed and have errors",
+                            severity="error", timeout=15, markup=False)
+            elif not replanned.result.changes:
+                self.notify("the database changed since the preview and now holds exactly "
+                            "this: nothing imported", title="import", markup=False)
+            else:
+                self.push_screen(ImportPreview(replanned))
+        elif entry is None:
+            self.notify("no changes: the database already holds exactly this", title="import")
+        else:
+            n = len(entry["changes"])
+            self.notify(f"{n:,} change{'s' * (n != 1)} imported: "
+                        f"{summary_line(plan.result.summary.get('changed', {}))}",
+                        title="import", markup=False)
+        # The screens follow the new journal entry the way they follow any other writer.
         self._need_catch_up = True
         self._after_write()
 
@@ -442,9 +520,27 @@ class SmartnetApp(App[int]):
         # Keys of the main screens must not fire behind a dialog.
         if isinstance(self.screen, ModalScreen) and action in {
             "switch_mode", "undo", "help", "quit", "reload", "command_palette", "history",
+            "import",
         }:
             return False
         return True
+
+    def _ascii_palette(self, screen: Any) -> None:
+        """--ascii: the command palette's search icon and placeholder in ASCII (the
+        public ``SearchIcon.icon`` and ``Input.placeholder``, set once it is composed)."""
+        from textual.command import CommandInput, CommandPalette, SearchIcon
+
+        if not isinstance(screen, CommandPalette):
+            return
+
+        def fix() -> None:
+            for icon in screen.query(SearchIcon):
+                icon.icon = ">"  # a var: no repaint of its own
+                icon.refresh()
+            for box in screen.query(CommandInput):
+                box.placeholder = box.placeholder.replace("\u2026", "...")
+
+        screen.call_after_refresh(fix)
 
     # ------------------------------------------------------------------ navigation
     def open_device(self, serial: str) -> None:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 def binding_groups() -> list[tuple[str, list[Binding]]]:
     from smartnet_tui.tui.app import SmartnetApp
     from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal
+    from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
     from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen
     from smartnet_tui.tui.screens.history import HistoryScreen
     from smartnet_tui.tui.screens.tables import (
@@ -31,6 +32,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Device detail", own(DeviceScreen)),
         ("Contract detail", own(ContractScreen)),
         ("History", own(HistoryScreen)),
+        ("Import", own(ImportDialog) + own(Toggle) + own(ImportPreview)),
         ("Dialogs", own(ChoiceModal) + [b for b in own(FormModal) if b.id != "dialog.cancel"]
          + own(ConfirmModal)),
     ]

@@ -1,0 +1,431 @@
+"""``i``: import files from inside the app, with a preview of what changes.
+
+The dialog takes file paths (space-separated, shell-quoted, ``~`` expanded) and the two
+options of ``smartnet import`` (``--replace``, ``--add-devices``). Enter reads, validates
+and plans the import on the app's I/O thread (a dry run: nothing is written); errors are
+listed in the dialog. A plan with changes opens the preview: the change counts and every
+change described, and nothing is written until it is confirmed. The write is one locked,
+atomic store write with one journal entry ("tui: import"), as on the command line.
+
+If another process wrote the database between the preview and the confirmation, the
+import is planned again against what is stored now; when that plan differs, it is shown
+again for confirmation instead of being written.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from smartnet_tui.domain.dates import DateOrder
+from smartnet_tui.tui.views import clean
+
+if TYPE_CHECKING:
+    from smartnet_tui.store.db import Store
+    from smartnet_tui.store.importer import ImportResult, Parsed
+
+MAX_ERRORS_SHOWN = 1000  # beyond this, a count (smartnet import --dry-run lists them all)
+ACTION = "tui: import"
+
+
+# ------------------------------------------------------------------ planning (no Textual)
+@dataclass
+class ImportPlan:
+    """A dry run of an import: what would be written, and against which database state."""
+
+    paths: list[Path]
+    replace_all: bool
+    add_devices: bool
+    result: ImportResult
+    stamp: Any  # the database file's stamp taken before the plan read it
+    note: str = ""  # why this preview is shown (again)
+
+    @property
+    def action(self) -> str:
+        return ACTION + (" --replace" if self.replace_all else "")
+
+
+def split_paths(text: str) -> list[Path]:
+    """Paths as a shell would split them (quotes for spaces), ``~`` expanded.
+
+    Raises ValueError with a message for the user."""
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise ValueError(f"cannot read the file list: {exc}") from None
+    if not words:
+        raise ValueError("give at least one file")
+    return [Path(w).expanduser() for w in words]
+
+
+def plan_import(
+    store: Store,
+    paths: list[Path],
+    replace_all: bool,
+    add_devices: bool,
+    order: DateOrder,
+    today: date,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> ImportPlan:
+    """Parse, validate and plan (blocking; on the I/O thread). Writes nothing."""
+    from smartnet_tui.store.importer import import_files
+
+    stamp = store.stamp()
+    result = import_files(store, paths, replace_all=replace_all, order=order, dry_run=True,
+                          add_devices=add_devices, progress=progress, today=today)
+    return ImportPlan(list(paths), replace_all, add_devices, result, stamp)
+
+
+def write_import(
+    store: Store, plan: ImportPlan, order: DateOrder, today: date
+) -> tuple[dict[str, Any] | None, ImportPlan | None]:
+    """Write a confirmed plan (blocking; on the I/O thread).
+
+    Returns ``(entry, None)``: written (``entry`` None when the database already held
+    it all), or ``(None, new_plan)``: the database changed since the preview and the new
+    plan differs, so it must be confirmed again. Raises StoreError.
+    """
+    from filelock import Timeout
+
+    from smartnet_tui.store.db import StoreError
+
+    for _ in range(3):
+        try:
+            with store.lock:  # re-entrant: Store.apply takes it again
+                if store.stamp() == plan.stamp:
+                    entry = store.apply(plan.result.changes, plan.action, plan.result.summary)
+                    return entry, None
+        except Timeout:
+            raise StoreError(f"{store.path}: database is locked by another smartnet; "
+                             "try again") from None
+        new = plan_import(store, plan.paths, plan.replace_all, plan.add_devices, order, today)
+        if new.result.errors or new.result.changes != plan.result.changes:
+            new.note = ("The database changed since the preview (another writer): "
+                        "this is the import planned again.")
+            return None, new
+        plan = new  # the same changes: write them, if nobody writes in between again
+    return None, plan
+
+
+def read_line(parsed: Parsed) -> str:
+    """'read 4 devices, 2 contracts (10 lines), 0 EoX rows from csv' (as the CLI says)."""
+    counts = parsed.counts()
+    lines = f" ({counts['lines']:,} lines)" if parsed.line_sets else ""
+    out = (f"read {counts['devices']:,} devices, {counts['contracts']:,} contracts{lines}, "
+           f"{counts['eox']:,} EoX rows")
+    formats = sorted(set(parsed.formats.values()) - {"yaml", "json"})
+    if formats:
+        out += f" from {', '.join(formats)}"
+    modules = sum(st.get("modules", 0) for st in parsed.stats.values())
+    if modules:
+        out += f"; {modules} module{'s' * (modules != 1)} folded under their chassis"
+    return out
+
+
+def _text_line(text: str, ascii_only: bool) -> str:
+    text = clean(text)
+    if ascii_only:
+        text = text.replace("→", "->").replace("…", "...")
+    return text
+
+
+def preview_text(plan: ImportPlan, ascii_only: bool = False) -> Text:
+    """The described changes, orphans and warnings of a plan (literal text, no markup)."""
+    from smartnet_tui.store.diff import describe_changes
+
+    r = plan.result
+    t = Text()
+    before = r.before
+    for line in (describe_changes(before, r.changes) if before is not None else []):
+        t.append(_text_line(line, ascii_only) + "\n")
+    if r.orphans:
+        n = len(r.orphans)
+        names = ", ".join(r.orphans[:5]) + (", ..." if n > 5 else "")
+        t.append(_text_line(
+            f"{n:,} serial{'s' * (n != 1)} on these lines {'are' if n != 1 else 'is'} not in "
+            f"the inventory ({names}): they show as orphans; 'Add devices' adds them", ascii_only)
+            + "\n", style="yellow")
+    if r.warnings:
+        t.append(f"{len(r.warnings):,} warning{'s' * (len(r.warnings) != 1)}:\n", style="bold")
+        for w in r.warnings[:MAX_ERRORS_SHOWN]:
+            t.append("  " + _text_line(str(w), ascii_only) + "\n")
+        if len(r.warnings) > MAX_ERRORS_SHOWN:
+            t.append(f"  ... and {len(r.warnings) - MAX_ERRORS_SHOWN:,} more\n")
+    t.rstrip()
+    return t
+
+
+def errors_text(plan: ImportPlan, ascii_only: bool = False) -> Text:
+    errors = plan.result.errors
+    n = len(errors)
+    t = Text(f"{n:,} error{'s' * (n != 1)}: nothing imported, the database is unchanged\n",
+             style="bold")
+    for e in errors[:MAX_ERRORS_SHOWN]:
+        t.append(_text_line(str(e), ascii_only) + "\n")
+    if n > MAX_ERRORS_SHOWN:
+        t.append(f"... and {n - MAX_ERRORS_SHOWN:,} more (smartnet import --dry-run lists them all)\n")
+    t.rstrip()
+    return t
+
+
+# ------------------------------------------------------------------ widgets
+_BOX_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 78; max-width: 100%; border: round $accent; background: $surface; padding: 0 1;
+}}
+{name}.-ascii > Vertical {{ border: ascii $accent; }}
+{name} .title {{ text-style: bold; width: 100%; }}
+{name} .help {{ color: $text-muted; width: 100%; }}
+"""
+
+
+class Toggle(Static, can_focus=True):
+    """An option: ``[x] label``; space toggles it (ASCII, readable in any colour depth)."""
+
+    DEFAULT_CSS = """
+    Toggle { height: 1; width: 100%; padding: 0 1 0 0; }
+    Toggle:focus { background: $primary 30%; text-style: bold; }
+    """
+    BINDINGS = [Binding("space", "toggle", "Toggle an option", show=False, id="import.toggle")]
+
+    value: reactive[bool] = reactive(False)
+
+    def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.set_reactive(Toggle.value, value)
+
+    def render(self) -> Text:
+        # the ">" shows where the focus is even without colours (TERM=xterm, NO_COLOR)
+        return Text(f"{'>' if self.has_focus else ' '}[{'x' if self.value else ' '}] {self.label}")
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_toggle(self) -> None:
+        self.value = not self.value
+
+
+class ImportDialog(ModalScreen[None]):
+    """Files and options; enter plans the import and shows its preview or its errors."""
+
+    DEFAULT_CSS = _BOX_CSS.format(name="ImportDialog") + """
+    ImportDialog > Vertical { height: auto; max-height: 100%; }
+    ImportDialog Label { color: $text-muted; }
+    ImportDialog Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    ImportDialog Input:focus { background: $primary 30%; border: none; }
+    ImportDialog #status-box { height: auto; max-height: 12; }
+    ImportDialog #status { height: auto; }
+    ImportDialog #status.-error { color: $error; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="import.close", tooltip="Close without importing"),
+        Binding("enter,ctrl+s", "preview", "Preview", id="import.preview",
+                tooltip="Read the files and show what would change (writes nothing)"),
+    ]
+
+    def __init__(self, paths: str = "", replace_all: bool = False, add_devices: bool = False) -> None:
+        super().__init__()
+        self.initial = (paths, replace_all, add_devices)
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        paths, replace_all, add_devices = self.initial
+        with Vertical():
+            yield Static(Text("Import files"), classes="title")
+            yield Label(Text("Files: CSV, XLSX, YAML or JSON; space-separated, "
+                             "quote a path with spaces"))
+            yield Input(paths, placeholder="~/exports/contracts.csv inventory.xlsx", id="paths")
+            yield Toggle("Replace: also delete what these files no longer hold", replace_all,
+                         id="replace")
+            yield Toggle("Add devices: add serials the inventory does not have", add_devices,
+                         id="add-devices")
+            with VerticalScroll(id="status-box"):
+                yield Static("", id="status")
+            yield Static(Text("enter: preview   tab: next   space: toggle   escape: close"),
+                         classes="help")
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "ascii", False):
+            self.add_class("-ascii")
+        self.query_one("#paths", Input).focus()
+
+    def values(self) -> tuple[str, bool, bool]:
+        return (self.query_one("#paths", Input).value,
+                self.query_one("#replace", Toggle).value,
+                self.query_one("#add-devices", Toggle).value)
+
+    def show(self, text: Text | str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text if isinstance(text, Text) else Text(text))
+        status.set_class(error, "-error")
+        self.query_one("#status-box", VerticalScroll).scroll_home(animate=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_preview()
+
+    def action_preview(self) -> None:
+        if self.busy:
+            return
+        text, replace_all, add_devices = self.values()
+        try:
+            paths = split_paths(text)
+        except ValueError as exc:
+            self.show(str(exc), error=True)
+            return
+        remember = getattr(self.app, "remember_import", None)
+        if remember is not None:
+            remember(text, replace_all, add_devices)
+        self.busy = True
+        self.show("reading " + ", ".join(p.name or str(p) for p in paths) + "...")
+        self.run_worker(self._plan(paths, replace_all, add_devices), group="import-plan",
+                        exclusive=True)
+
+    def progress(self, file: str, rows: int, total: int | None) -> None:
+        """From the I/O thread: rows read so far."""
+        of = f" of {total:,}" if total else ""
+
+        def show() -> None:
+            if self.busy and self.is_attached:
+                self.show(f"reading {Path(file).name}: {rows:,}{of} rows...")
+
+        try:
+            self.app.call_from_thread(show)
+        except RuntimeError:
+            pass
+
+    async def _plan(self, paths: list[Path], replace_all: bool, add_devices: bool) -> None:
+        from smartnet_tui.store.db import StoreError
+
+        try:
+            plan = await self.app.plan_import(paths, replace_all, add_devices, self.progress)
+        except StoreError as exc:
+            self.busy = False
+            self.show(f"cannot read the database: {exc}", error=True)
+            return
+        except Exception as exc:  # a file the readers choke on: say so, keep the app up
+            self.busy = False
+            self.show(f"cannot import: {exc!r} (nothing written)", error=True)
+            return
+        self.busy = False
+        ascii_only = bool(getattr(self.app, "ascii", False))
+        if plan.result.errors:
+            self.show(errors_text(plan, ascii_only), error=True)
+            return
+        if not plan.result.changes:
+            t = Text(f"{read_line(plan.result.parsed)}.\nNothing to import: the database "
+                     "already holds exactly this.")
+            extra = preview_text(plan, ascii_only)
+            if extra.plain:
+                t.append("\n")
+                t.append_text(extra)
+            self.show(t)
+            return
+        self.show("")
+        self.app.push_screen(ImportPreview(plan), callback=self._previewed)
+
+    def _previewed(self, confirmed: bool | None) -> None:
+        if confirmed:  # the preview started the write
+            self.dismiss(None)
+            return
+        self.show("Not imported. Change the files or options and press enter, "
+                  "or escape to close.")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ImportPreview(ModalScreen[bool]):
+    """What an import would change; enter or y writes it, escape or n goes back."""
+
+    DEFAULT_CSS = _BOX_CSS.format(name="ImportPreview") + """
+    ImportPreview > Vertical { height: 100%; }
+    ImportPreview #summary { text-style: bold; width: 100%; }
+    ImportPreview #note { color: $warning; width: 100%; }
+    ImportPreview #changes { height: 1fr; border-top: solid $panel-lighten-2; }
+    ImportPreview.-ascii #changes { border-top: ascii $panel-lighten-2; }
+    """
+    BINDINGS = [
+        Binding("enter,y", "confirm", "Import", id="import.confirm",
+                tooltip="Write these changes (one journal entry)"),
+        Binding("escape,n", "back", "Cancel", id="import.cancel",
+                tooltip="Write nothing, back to the import dialog"),
+        Binding("j,down", "down", "Down", show=False, id="import.down"),
+        Binding("k,up", "up", "Up", show=False, id="import.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="import.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="import.page_up"),
+    ]
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__()
+        self.plan = plan
+        self.confirmed = False
+
+    def compose(self) -> ComposeResult:
+        from smartnet_tui.store.diff import summary_line
+
+        plan = self.plan
+        r = plan.result
+        ascii_only = bool(getattr(self.app, "ascii", False))
+        files = ", ".join(f"{p} ({r.parsed.formats.get(str(p), '?')})" for p in plan.paths)
+        options = [o for o, on in (("replace", plan.replace_all),
+                                   ("add devices", plan.add_devices)) if on]
+        with Vertical():
+            yield Static(Text("Import preview: nothing is written until you confirm"),
+                         classes="title")
+            if plan.note:
+                yield Static(Text(plan.note), id="note")
+            yield Static(Text(_text_line(f"files: {files}", ascii_only)
+                              + (f"; options: {', '.join(options)}" if options else "")),
+                         id="files")
+            yield Static(Text(_text_line(read_line(r.parsed), ascii_only)), id="read")
+            yield Static(Text("would change: " + summary_line(r.summary.get("changed", {}))),
+                         id="summary")
+            with VerticalScroll(id="changes"):
+                yield Static(preview_text(plan, ascii_only), id="changes-text")
+            yield Static(Text(f"enter or y: import {len(r.changes):,} changes   "
+                              "escape or n: back   j/k: scroll"), classes="help")
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "ascii", False):
+            self.add_class("-ascii")
+        self.query_one("#changes", VerticalScroll).focus()
+
+    def action_confirm(self) -> None:
+        if self.confirmed:  # a second y before the screen is gone: write once
+            return
+        self.confirmed = True
+        self.app.confirm_import(self.plan)
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+    def action_down(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_down(animate=False)
+
+    def action_up(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_page_up(animate=False)
