@@ -7,6 +7,8 @@ the table widget draws cells as literal text (never markup).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -70,7 +72,7 @@ class Column:
 
 
 # ---------------------------------------------------------------------------------- sources
-class Source:
+class Source(ABC):
     """Rows of one table: keys, their cells, a search text and a sort value per column."""
 
     columns: Sequence[Column] = ()
@@ -81,17 +83,21 @@ class Source:
         self.analysis = analysis
         self._search: dict[str, str] = {}
 
-    def keys(self) -> list[str]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def keys(self) -> list[str]:
+        ...
 
-    def cells(self, key: str) -> Sequence[Cell]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def cells(self, key: str) -> Sequence[Cell]:
+        ...
 
-    def sort_value(self, column: int) -> Callable[[str], object]:  # pragma: no cover
-        raise NotImplementedError
+    def sort_value(self, column: int) -> Callable[[str], object]:
+        """By the column's text; sources override it for dates and numbers."""
+        return lambda key: self.cells(key)[column][0]
 
-    def exists(self, key: str) -> bool:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def exists(self, key: str) -> bool:
+        ...
 
     def search_text(self, key: str) -> str:
         text = self._search.get(key)

@@ -29,6 +29,7 @@ APPLY_WORKER = textwrap.dedent("""
 
     db, prefix, go, n = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
     store = Store(db)
+    (go.parent / f"ready-{prefix}").touch()
     while not go.exists():
         time.sleep(0.001)
     for i in range(n):
@@ -54,6 +55,7 @@ IMPORT_WORKER = textwrap.dedent("""
         p = srcdir / f"{prefix}-{i}.yaml"
         p.write_text(f"devices:\\n  - serial: {prefix}{i:03d}\\n    site: {prefix}\\n")
         files.append(p)
+    (go.parent / f"ready-{prefix}").touch()
     while not go.exists():
         time.sleep(0.001)
     for p in files:
@@ -71,7 +73,13 @@ def run_two(tmp_path: Path, code: str, extra=()) -> None:
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for prefix in ("AAA", "BBB")
     ]
-    time.sleep(0.3)  # let both import and wait at the start line
+    # both at the start line (imports done, store open) before either writes
+    ready = [tmp_path / f"ready-{prefix}" for prefix in ("AAA", "BBB")]
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in ready):
+        assert time.monotonic() < deadline, "workers did not start"
+        assert all(p.poll() is None for p in procs), procs[0].communicate()[1]
+        time.sleep(0.01)
     go.touch()
     for p in procs:
         out, err = p.communicate(timeout=120)
