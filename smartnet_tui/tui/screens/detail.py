@@ -56,7 +56,7 @@ def alerts_text(alerts: Sequence[Alert]) -> Text:
             t.append("\n")
         t.append(f"{a.severity:<8} ", style=TEXT_STYLE[SEVERITY_STYLE.get(a.severity)])
         t.append(f"{a.kind:<16} ", style="bold")
-        t.append(clean(a.message))
+        t.append(clean(a.reason or a.message))  # the subject is this screen's own
     return t
 
 
