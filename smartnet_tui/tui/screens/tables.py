@@ -63,7 +63,13 @@ class TableScreen(BaseScreen):
         yield from self.compose_footer()
 
     def empty_text(self) -> str:
-        return "loading..." if self.sapp.analysis is None else f"no {self.source.noun}"
+        analysis = self.sapp.analysis
+        if analysis is None:
+            return "loading..."
+        estate = analysis.estate
+        if not (estate.devices or estate.contracts):
+            return "empty database: press i to import files (or try smartnet --demo)"
+        return f"no {self.source.noun}"
 
     @property
     def table(self) -> RecordTable:
