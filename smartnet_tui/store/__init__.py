@@ -3,6 +3,6 @@
 Never imports Textual.
 """
 
-from smartnet_tui.store.db import Store, StoreError, default_db_path
+from smartnet_tui.store.db import ConflictError, Store, StoreError, default_db_path
 
-__all__ = ["Store", "StoreError", "default_db_path"]
+__all__ = ["ConflictError", "Store", "StoreError", "default_db_path"]

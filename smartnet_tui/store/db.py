@@ -46,6 +46,10 @@ class StoreError(Exception):
     """A database problem to report to the user in one line (exit code 2)."""
 
 
+class ConflictError(StoreError):
+    """A record changed on disk since the edit was based on it: nothing was written."""
+
+
 def default_db_path() -> Path:
     """``$SMARTNET_DB``, else ``$XDG_DATA_HOME/smartnet/smartnet.json``."""
     env = os.environ.get("SMARTNET_DB")
@@ -187,14 +191,20 @@ class Store:
         changes: Sequence[Change],
         action: str,
         detail: dict[str, Any] | None = None,
+        expect: Sequence[Change] | None = None,
     ) -> dict[str, Any] | None:
         """Persist changes in one locked, atomic write with one journal entry.
 
         Changes whose record is already stored as given are dropped; returns the journal
-        entry, or None when nothing changed.
+        entry, or None when nothing changed. ``expect`` states what the edit was based on
+        (as changes that would restore it, e.g. ``inverse()`` of the edit): if any of those
+        records is stored differently now, another process changed it since, and nothing
+        is written (ConflictError) rather than silently overwriting their change.
         """
         try:
             with self.lock, bulk_allocation():
+                if expect:
+                    self._check_expected(expect)
                 return self._apply_locked(changes, action, detail)
         except Timeout:
             raise StoreError(
@@ -203,6 +213,19 @@ class Store:
             ) from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot write database ({exc.strerror})") from None
+
+    def _check_expected(self, expect: Sequence[Change]) -> None:
+        data = self.raw()  # re-read when another process wrote since we last looked
+        for ch in expect:
+            table_name, key, doc = change_to_record_parts(ch)
+            keyfield = TABLE_KEYS[table_name]
+            stored = next((d for d in data.get(table_name, {}).values() if d[keyfield] == key), None)
+            if stored != doc:
+                noun = {"devices": "device", "contracts": "contract", "eox": "EoX row"}[table_name]
+                raise ConflictError(
+                    f"{noun} {key} was changed by another process since: not saved "
+                    "(the screen now shows their version; redo the edit if it still applies)"
+                )
 
     def _apply_locked(
         self, changes: Sequence[Change], action: str, detail: dict[str, Any] | None

@@ -446,9 +446,11 @@ class SmartnetApp(App[int]):
                      label: str, undo: bool) -> None:
         store = self.store
         try:
-            entry = await self._in_io(store.apply, changes, action)
+            entry = await self._in_io(store.apply, changes, action, None, backward)
         except StoreError as exc:
             self._pending -= 1
+            # a conflict means another writer got in first: show their version
+            self._need_catch_up = True
             if self.estate is not None and still_applied(self.estate, changes):
                 self._apply_in_memory(backward)
             if not undo and self.undo_stack and self.undo_stack[-1].forward == changes:
