@@ -75,7 +75,7 @@ def scan_coverage(lines: Sequence[Line], today: date, due_days: int) -> tuple[Co
             for ln in future:
                 if ln.end <= end:
                     continue
-                if ln.begins > end + ONE_DAY:
+                if end == date.max or ln.begins > end + ONE_DAY:
                     break
                 end = ln.end
         days_left = (end - today).days
@@ -153,7 +153,7 @@ def compute_contract_status(
         return ContractStatus(contract.number, None, None, "ok", serials, cost)
     days_left = (end - policy.today).days
     renewal = renewal_bucket(days_left, policy)
-    if renewal in ("expired", "due", "review") and facts.has_live:
+    if renewal in ("expired", "due", "review") and facts.has_live and end < date.max:
         after = end + ONE_DAY
         if all(_covered_elsewhere(estate, s, contract.number, after) for s in serials):
             renewal = "renewed"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,7 +23,9 @@ def sample_dir() -> Path:
 
 def make_demo_db(directory: Path | None = None) -> Path:
     """Import the sample data into a fresh database file and return its path."""
-    directory = directory or Path(tempfile.mkdtemp(prefix="smartnet-demo-"))
+    if directory is None:  # a throw-away database, removed when the process exits
+        directory = Path(tempfile.mkdtemp(prefix="smartnet-demo-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
     path = directory / "demo.json"
     store = Store(path)
     result = import_files(store, [sample_dir() / f for f in DEMO_FILES], action="demo import")

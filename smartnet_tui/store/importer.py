@@ -30,6 +30,7 @@ from smartnet_tui.domain.changes import (
     PutEoX,
 )
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
+from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.model import (
     CONTRACT_STATUSES,
     CRITICALITIES,
@@ -199,7 +200,9 @@ class _Record:
         if isinstance(v, str):
             return v.strip()
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            self._err(key, f"expected text, got {type(v).__name__}")
+            got = "a list" if isinstance(v, list) else "a mapping" if isinstance(v, dict) \
+                else "true/false" if isinstance(v, bool) else type(v).__name__
+            self._err(key, f"expected text, got {got}")
             return None
         return str(v)  # a JSON number where text was meant (a contract number)
 
@@ -227,15 +230,11 @@ class _Record:
         v = self.data.get(key)
         if v is None or v == "":
             return None
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return float(v)
-        if isinstance(v, str):
-            try:
-                return float(v.strip().replace(",", "").lstrip("$€£"))
-            except ValueError:
-                pass
-        self._err(key, f"{v!r} is not an amount")
-        return None
+        try:
+            return parse_amount(v)
+        except AmountError as exc:
+            self._err(key, str(exc))
+            return None
 
     def text_list(self, key: str) -> tuple[str, ...]:
         v = self.data.get(key)

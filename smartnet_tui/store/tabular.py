@@ -36,6 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
 from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, Device, EoX, LineSpec
 from smartnet_tui.domain.service_levels import normalise_service_level
@@ -626,9 +627,9 @@ class _ContractLines(_Builder):
             cost = None
             if i_cost is not None and row[i_cost].strip():
                 try:
-                    cost = float(row[i_cost].strip().replace(",", "").lstrip("$€£"))
-                except ValueError:
-                    self.error(n, i_cost, f"{row[i_cost].strip()!r} is not an amount")
+                    cost = parse_amount(row[i_cost])
+                except AmountError as exc:
+                    self.error(n, i_cost, str(exc))
                     ok = False
             if not ok:
                 continue

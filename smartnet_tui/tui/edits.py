@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from smartnet_tui.domain.changes import Change, PutContract, PutDevice
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
 from smartnet_tui.domain.engine import Analysis
+from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.model import (
     CRITICALITIES,
     DEVICE_STATUSES,
@@ -114,6 +115,15 @@ def renew(
     begin = start or ((old_end + timedelta(days=1)) if old_end else analysis.policy.today)
     if new_end < begin:
         raise EditError(f"the new end {new_end} is before the new start {begin}")
+    # Each serial keeps what its line said (level, SKU, cost: exports often give levels
+    # only per line); dates come from the new contract.
+    latest: dict[str, LineSpec] = {}
+    for ln in c.lines:
+        if ln.status == "terminated":
+            continue
+        prev = latest.get(ln.serial)
+        if prev is None or (ln.end or c.end or date.min) >= (prev.end or c.end or date.min):
+            latest[ln.serial] = ln
     new = Contract(
         number=new_number,
         service_level=c.service_level,
@@ -122,7 +132,11 @@ def renew(
         reseller=c.reseller,
         annual_cost=c.annual_cost,
         currency=c.currency,
-        lines=tuple(LineSpec(serial=s) for s in serials),
+        lines=tuple(
+            LineSpec(serial=s, service_level=latest[s].service_level, sku=latest[s].sku,
+                     annual_cost=latest[s].annual_cost) if s in latest else LineSpec(serial=s)
+            for s in serials
+        ),
     )
     return [PutContract(new)]
 
@@ -185,9 +199,9 @@ def add_contract(
     cost = None
     if annual_cost.strip():
         try:
-            cost = float(annual_cost.replace(",", "").strip())
-        except ValueError:
-            raise EditError(f"annual cost {annual_cost!r} is not a number") from None
+            cost = parse_amount(annual_cost)
+        except AmountError as exc:
+            raise EditError(f"annual cost: {exc}") from None
     seen: dict[str, None] = {}
     for s in serials.replace(",", " ").split():
         seen.setdefault(normalise_serial(s), None)

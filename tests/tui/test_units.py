@@ -69,8 +69,9 @@ def test_edit_validation(tmp_path):
     with pytest.raises(edits.EditError):
         edits.set_triage(e, "1000", "maybe")
     assert edits.set_triage(e, "1000", None)[0].contract.triage is None
-    with pytest.raises(edits.EditError, match="not a number"):
-        edits.add_contract(e, "9", date(2027, 1, 1), annual_cost="lots")
+    for bad in ("lots", "nan", "inf", "-5"):
+        with pytest.raises(edits.EditError, match="not an amount"):
+            edits.add_contract(e, "9", date(2027, 1, 1), annual_cost=bad)
     with pytest.raises(edits.EditError, match="before the start"):
         edits.add_contract(e, "9", date(2027, 1, 1), start=date(2027, 2, 1))
     (ch,) = edits.add_contract(e, "9", date(2027, 1, 1), serials="a1, a1 b2")

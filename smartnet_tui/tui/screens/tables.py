@@ -26,7 +26,8 @@ class FilterInput(Input):
     """Filter as you type; enter keeps the filter, escape clears it."""
 
     DEFAULT_CSS = """
-    FilterInput { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
+    FilterInput { height: 1; border: none; padding: 0 1; display: none; background: $boost; }
+    FilterInput:focus { border: none; }
     FilterInput.-shown { display: block; }
     """
 
