@@ -11,11 +11,12 @@ of N lines to a temporary directory, then times, in this one process, the median
 - parse:    ``parse_files([file])`` (read, sniff, map columns, validate, build objects)
 - plan:     parse + ``plan_changes`` against an empty database (what ``--dry-run`` does
             before printing)
-- import:   the whole ``import_files`` into a fresh database file, write and journal
-            included (reported, not part of the 2x budget)
+- import:   the whole ``import_files`` into a fresh database file, the locked atomic
+            write and its journal entry included
 - reimport: the same file again into that database (nothing changes; load + compare)
 
-and prints the ratios to the baseline. Budget (issue 4): plan <= 2x baseline.
+and prints the ratios to the baseline. Budget (issue 4: the import "finishes within twice
+the time"): the whole import <= 2x baseline; exit status 1 when over.
 """
 
 from __future__ import annotations
@@ -132,8 +133,9 @@ def main() -> int:
               f"(Python {sys.version.split()[0]})")
         for name, t in results:
             print(f"  {name:<28} {t:7.3f} s   {t / b:5.2f}x baseline")
-        ratio = results[2][1] / b
-        print(f"budget: parse + validate + plan <= 2.00x baseline: {'OK' if ratio <= 2 else 'OVER'} ({ratio:.2f}x)")
+        # The issue's budget is for the import to finish: the full import, write included.
+        ratio = results[3][1] / b
+        print(f"budget: full import <= 2.00x baseline: {'OK' if ratio <= 2 else 'OVER'} ({ratio:.2f}x)")
         return 0 if ratio <= 2 else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
