@@ -41,14 +41,18 @@ def _today(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _days(value: str) -> int:
+def _count(value: str, what: str = "a count") -> int:
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
     if n < 0:
-        raise argparse.ArgumentTypeError(f"{value!r}: days cannot be negative")
+        raise argparse.ArgumentTypeError(f"{value!r}: {what} cannot be negative")
     return n
+
+
+def _days(value: str) -> int:
+    return _count(value, "days")
 
 
 def _add_common(p: argparse.ArgumentParser, suppress: bool) -> None:
@@ -121,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
 
     sp = cmd("history", "the change journal: who changed what, when")
-    sp.add_argument("-n", "--limit", type=int, default=20, metavar="N", help="last N entries (0: all)")
+    sp.add_argument("-n", "--limit", type=_count, default=20, metavar="N", help="last N entries (0: all)")
     sp.add_argument("--json", action="store_true")
     return p
 

@@ -31,3 +31,12 @@ def test_an_unknown_serial_is_still_unknown(tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "db.json")
     assert main(["import", str(EXPORTS / "cscc_lines.csv"), "--db", db]) == 0
     assert main(["lookup", "NOPE123", "--db", db]) == 3
+
+
+def test_history_refuses_a_negative_count(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "db.json")
+    assert main(["import", str(EXPORTS / "cscc_lines.csv"), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["history", "-n", "-5", "--db", db]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot be negative" in err[0]
