@@ -14,7 +14,7 @@ contract keeps what the export does not carry (reseller, cost, triage).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -47,7 +47,7 @@ from smartnet_tui.domain.model import (
 )
 from smartnet_tui.domain.service_levels import normalise_service_level
 from smartnet_tui.gcpause import bulk_allocation
-from smartnet_tui.store.sources import SourceError, detect_format, line_of, load_source, parse_source
+from smartnet_tui.store.sources import SourceError, detect_format, line_of, parse_source
 
 TOP_KEYS = ("devices", "contracts", "eox")
 DEVICE_FIELDS = ("serial", "pid", "hostname", "site", "status", "criticality", "tags", "notes")
@@ -454,7 +454,6 @@ def parse_files(
     is called every few thousand rows of a table. ``today`` decides whether an SN2INFO
     line Cisco calls not covered has expired (end passed) or was terminated.
     """
-    from smartnet_tui.store import cisco_api, tabular
 
     today = today or date.today()
     parsed = Parsed(whole_tables=set())

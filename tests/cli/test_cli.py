@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from smartnet_tui.store.db import Store
 
 TODAY = "2026-12-01"
 

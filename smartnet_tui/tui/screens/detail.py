@@ -24,7 +24,6 @@ from smartnet_tui.tui.views import (
     Source,
     clean,
     fmt_date,
-    fmt_days,
     fmt_money,
     line_state,
 )
