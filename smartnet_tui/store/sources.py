@@ -143,7 +143,6 @@ def parse_source(kind: str, data: bytes) -> Any:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        f"line {mark.line + 1}: " if mark is not None else ""
         if mark is not None:
             raise SourceError(f"not valid YAML ({exc.problem})", line=mark.line + 1) from None
         raise SourceError(f"not valid YAML ({exc.problem})") from None
