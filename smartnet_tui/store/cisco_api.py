@@ -14,6 +14,7 @@ Errors name the file and the record path: ``EOXRecord[2].EndOfSaleDate.value``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -74,68 +75,83 @@ class _Api:
             return None, False
 
 
+class _Records:
+    """Every record under ``key`` of every saved page, with its record path. A list or a
+    record of the wrong shape is reported (as an error) and skipped; ``count`` counts all."""
+
+    def __init__(self, api: _Api, doc: Any, key: str, list_message: str, record_message: str) -> None:
+        self.api, self.doc, self.key = api, doc, key
+        self.list_message, self.record_message = list_message, record_message
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for base, items in _pages(self.doc, self.key):
+            if not isinstance(items, list):
+                self.api.error(base, self.list_message)
+                continue
+            for i, rec in enumerate(items):
+                path = f"{base}[{i}]"
+                self.count += 1
+                if not isinstance(rec, dict):
+                    self.api.error(path, self.record_message)
+                    continue
+                yield path, rec
+
+
 # ---------------------------------------------------------------- SN2INFO
 def parse_sn2info(parsed: Any, file: str, doc: Any, order: DateOrder, today: date) -> None:
     api = _Api(parsed, file, order, today)
     lines: dict[str, dict[str, LineSpec]] = {}
     first_row: dict[str, str] = {}
     levels: dict[str, set[str | None]] = {}
-    records = 0
-    for base, items in _pages(doc, "serial_numbers"):
-        if not isinstance(items, list):
-            api.error(base, "expected a list of serial records")
+    recs = _Records(api, doc, "serial_numbers", "expected a list of serial records",
+                    "expected a record with sr_no, is_covered, ...")
+    for path, rec in recs:
+        serial = normalise_serial(_text(rec.get("sr_no")))
+        if not serial:
+            api.error(f"{path}.sr_no", "required")
             continue
-        for i, rec in enumerate(items):
-            path = f"{base}[{i}]"
-            records += 1
-            if not isinstance(rec, dict):
-                api.error(path, "expected a record with sr_no, is_covered, ...")
-                continue
-            serial = normalise_serial(_text(rec.get("sr_no")))
-            if not serial:
-                api.error(f"{path}.sr_no", "required")
-                continue
-            if "ErrorResponse" in rec or "error" in rec:
-                api.warn(path, f"{serial}: the API returned an error for this serial, skipped")
-                continue
-            pids = rec.get("orderable_pid_list") or rec.get("base_pid_list") or []
-            pid = None
-            if isinstance(pids, list) and pids and isinstance(pids[0], dict):
-                pid = _text(pids[0].get("orderable_pid") or pids[0].get("base_pid")) or None
-            if serial not in parsed.new_devices:
-                parsed.new_devices[serial] = (pid, None, None)
-            number = _text(rec.get("service_contract_number"))
-            covered = _text(rec.get("is_covered")).upper()
-            end, ok = api.date(f"{path}.covered_product_line_end_date", rec.get("covered_product_line_end_date"))
-            warranty, ok2 = api.date(f"{path}.warranty_end_date", rec.get("warranty_end_date"))
-            if not (ok and ok2):
-                continue
-            if not number:
-                continue  # not on a contract: a device, if --add-devices
-            if end is None:
-                api.error(f"{path}.covered_product_line_end_date",
-                          f"{serial} is on contract {number} but has no end date")
-                continue
-            extra: dict[str, Any] = {}
-            if pid:
-                extra["pid"] = pid
-            if warranty:
-                extra["warranty_end"] = warranty.isoformat()
-            if covered:
-                extra["is_covered"] = covered
-            parent = normalise_serial(_text(rec.get("parent_sr_no")))
-            if parent and parent != serial:
-                extra["parent_serial"] = parent
-            # Cisco says not covered although the end is still ahead: the line was
-            # terminated. Not covered with the end behind us is an expired line.
-            status = "terminated" if covered == "NO" and end >= today else "active"
-            level = _text(rec.get("service_line_descr")) or None
-            group = lines.setdefault(number, {})
-            first_row.setdefault(number, path)
-            levels.setdefault(number, set()).add(level)
-            if serial in group and group[serial] != LineSpec(serial, None, end, level, None, None, status, extra):
-                api.warn(path, f"{serial} appears twice on contract {number}; kept the later record")
-            group[serial] = LineSpec(serial, None, end, level, None, None, status, extra)
+        if "ErrorResponse" in rec or "error" in rec:
+            api.warn(path, f"{serial}: the API returned an error for this serial, skipped")
+            continue
+        pids = rec.get("orderable_pid_list") or rec.get("base_pid_list") or []
+        pid = None
+        if isinstance(pids, list) and pids and isinstance(pids[0], dict):
+            pid = _text(pids[0].get("orderable_pid") or pids[0].get("base_pid")) or None
+        if serial not in parsed.new_devices:
+            parsed.new_devices[serial] = (pid, None, None)
+        number = _text(rec.get("service_contract_number"))
+        covered = _text(rec.get("is_covered")).upper()
+        end, ok = api.date(f"{path}.covered_product_line_end_date", rec.get("covered_product_line_end_date"))
+        warranty, ok2 = api.date(f"{path}.warranty_end_date", rec.get("warranty_end_date"))
+        if not (ok and ok2):
+            continue
+        if not number:
+            continue  # not on a contract: a device, if --add-devices
+        if end is None:
+            api.error(f"{path}.covered_product_line_end_date",
+                      f"{serial} is on contract {number} but has no end date")
+            continue
+        extra: dict[str, Any] = {}
+        if pid:
+            extra["pid"] = pid
+        if warranty:
+            extra["warranty_end"] = warranty.isoformat()
+        if covered:
+            extra["is_covered"] = covered
+        parent = normalise_serial(_text(rec.get("parent_sr_no")))
+        if parent and parent != serial:
+            extra["parent_serial"] = parent
+        # Cisco says not covered although the end is still ahead: the line was
+        # terminated. Not covered with the end behind us is an expired line.
+        status = "terminated" if covered == "NO" and end >= today else "active"
+        level = _text(rec.get("service_line_descr")) or None
+        group = lines.setdefault(number, {})
+        first_row.setdefault(number, path)
+        levels.setdefault(number, set()).add(level)
+        if serial in group and group[serial] != LineSpec(serial, None, end, level, None, None, status, extra):
+            api.warn(path, f"{serial} appears twice on contract {number}; kept the later record")
+        group[serial] = LineSpec(serial, None, end, level, None, None, status, extra)
     for number, group in lines.items():
         lv = levels[number]
         for level in sorted(x for x in lv if x):
@@ -143,7 +159,7 @@ def parse_sn2info(parsed: Any, file: str, doc: Any, order: DateOrder, today: dat
                 api.warn(first_row[number], f"unknown service level {level!r}, kept as written")
         parsed.add_line_set(number, tuple(group.values()), next(iter(lv)) if len(lv) == 1 else None,
                             merge=True, file=file, path=first_row[number])
-    api.stats.update(kind="sn2info", records=records, lines=sum(len(g) for g in lines.values()),
+    api.stats.update(kind="sn2info", records=recs.count, lines=sum(len(g) for g in lines.values()),
                      contracts=len(lines))
 
 
@@ -178,54 +194,46 @@ def _date_order(fmt: Any, default: DateOrder) -> DateOrder:
 
 def parse_eox_api(parsed: Any, file: str, doc: Any, order: DateOrder, today: date) -> None:
     api = _Api(parsed, file, order, today)
-    records = 0
-    for base, items in _pages(doc, "EOXRecord"):
-        if not isinstance(items, list):
-            api.error(base, "expected a list of EoX records")
+    recs = _Records(api, doc, "EOXRecord", "expected a list of EoX records",
+                    "expected an EoX record")
+    for path, rec in recs:
+        pid = _text(rec.get("EOLProductID"))
+        err = rec.get("EOXError")
+        if not pid:
+            if isinstance(err, dict):
+                api.warn(path, f"no EoX data: {_text(err.get('ErrorDescription')) or _text(err.get('ErrorID'))}")
+            else:
+                api.error(f"{path}.EOLProductID", "required")
             continue
-        for i, rec in enumerate(items):
-            path = f"{base}[{i}]"
-            records += 1
-            if not isinstance(rec, dict):
-                api.error(path, "expected an EoX record")
-                continue
-            pid = _text(rec.get("EOLProductID"))
-            err = rec.get("EOXError")
-            if not pid:
-                if isinstance(err, dict):
-                    api.warn(path, f"no EoX data: {_text(err.get('ErrorDescription')) or _text(err.get('ErrorID'))}")
-                else:
-                    api.error(f"{path}.EOLProductID", "required")
-                continue
-            ok = True
-            got: dict[str, date | None] = {}
-            for src, dst in EOX_API_FIELDS.items():
-                got[dst], good = _api_date(api, f"{path}.{src}", rec.get(src))
-                ok &= good
-            extra: dict[str, Any] = {}
-            for src, dst in EOX_API_EXTRA_DATES.items():
-                d, good = _api_date(api, f"{path}.{src}", rec.get(src))
-                ok &= good
-                if d:
-                    extra[dst] = d.isoformat()
-            for src, dst in EOX_API_EXTRA_TEXT.items():
-                if _text(rec.get(src)):
-                    extra[dst] = _text(rec.get(src))
-            mig = rec.get("EOXMigrationDetails")
-            if isinstance(mig, dict) and _text(mig.get("MigrationProductId")):
-                extra["migration_pid"] = _text(mig.get("MigrationProductId"))
-            if not ok:
-                continue
-            e = EoX(pid, **got, extra=extra)
-            if pid in parsed.eox:
-                if parsed.eox[pid] != e:
-                    # The API repeats a product when asked by serial; different dates
-                    # for one product are a real conflict.
-                    api.error(f"{path}.EOLProductID",
-                              f"duplicate product {pid!r} with other dates (also at {parsed.first_seen('eox', pid)})")
-                continue
-            parsed.add("eox", pid, e, f"{file}:{path}")
-    api.stats.update(kind="eox api", records=records)
+        ok = True
+        got: dict[str, date | None] = {}
+        for src, dst in EOX_API_FIELDS.items():
+            got[dst], good = _api_date(api, f"{path}.{src}", rec.get(src))
+            ok &= good
+        extra: dict[str, Any] = {}
+        for src, dst in EOX_API_EXTRA_DATES.items():
+            d, good = _api_date(api, f"{path}.{src}", rec.get(src))
+            ok &= good
+            if d:
+                extra[dst] = d.isoformat()
+        for src, dst in EOX_API_EXTRA_TEXT.items():
+            if _text(rec.get(src)):
+                extra[dst] = _text(rec.get(src))
+        mig = rec.get("EOXMigrationDetails")
+        if isinstance(mig, dict) and _text(mig.get("MigrationProductId")):
+            extra["migration_pid"] = _text(mig.get("MigrationProductId"))
+        if not ok:
+            continue
+        e = EoX(pid, **got, extra=extra)
+        if pid in parsed.eox:
+            if parsed.eox[pid] != e:
+                # The API repeats a product when asked by serial; different dates
+                # for one product are a real conflict.
+                api.error(f"{path}.EOLProductID",
+                          f"duplicate product {pid!r} with other dates (also at {parsed.first_seen('eox', pid)})")
+            continue
+        parsed.add("eox", pid, e, f"{file}:{path}")
+    api.stats.update(kind="eox api", records=recs.count)
 
 
 def _api_date(api: _Api, path: str, v: Any) -> tuple[date | None, bool]:

@@ -24,32 +24,29 @@ def _submit(app: SmartnetApp, build, label: str) -> None:
     app.submit(changes, label)
 
 
-def edit_device_status(app: SmartnetApp, serial: str) -> None:
+def _edit_device_choice(app: SmartnetApp, serial: str, field: str, title: str,
+                        choices: tuple[str, ...], setter) -> None:
+    """Pick one of ``choices`` for a device field; save only a real change."""
     if app.estate is None or serial not in app.estate.devices:
         app.notify(f"{serial} is not in the inventory", severity="warning", markup=False)
         return
-    current = app.estate.devices[serial].status
+    current = getattr(app.estate.devices[serial], field)
 
     def done(value: str | None) -> None:
         if value and value != current:
-            _submit(app, lambda: edits.set_device_status(app.estate, serial, value),
-                    f"{serial} status {current} -> {value}")
+            _submit(app, lambda: setter(app.estate, serial, value),
+                    f"{serial} {field} {current} -> {value}")
 
-    app.push_screen(ChoiceModal(f"Status of {serial}", DEVICE_STATUSES, current), done)
+    app.push_screen(ChoiceModal(f"{title} of {serial}", choices, current), done)
+
+
+def edit_device_status(app: SmartnetApp, serial: str) -> None:
+    _edit_device_choice(app, serial, "status", "Status", DEVICE_STATUSES, edits.set_device_status)
 
 
 def edit_device_criticality(app: SmartnetApp, serial: str) -> None:
-    if app.estate is None or serial not in app.estate.devices:
-        app.notify(f"{serial} is not in the inventory", severity="warning", markup=False)
-        return
-    current = app.estate.devices[serial].criticality
-
-    def done(value: str | None) -> None:
-        if value and value != current:
-            _submit(app, lambda: edits.set_device_criticality(app.estate, serial, value),
-                    f"{serial} criticality {current} -> {value}")
-
-    app.push_screen(ChoiceModal(f"Criticality of {serial}", CRITICALITIES, current), done)
+    _edit_device_choice(app, serial, "criticality", "Criticality", CRITICALITIES,
+                        edits.set_device_criticality)
 
 
 def edit_triage(app: SmartnetApp, number: str) -> None:

@@ -122,6 +122,16 @@ class DetailScreen(BaseScreen):
     def action_back(self) -> None:
         self.dismiss()
 
+    def show_lines(self, analysis, by_key: dict, cells, columns: tuple[Column, ...],
+                   noun: str, hint: str, alerts) -> None:
+        """The lines table, its title (count and keys) and the alerts under it."""
+        src = _LineSource(analysis, list(by_key), cells)
+        src.columns = columns
+        self.query_one("#lines", RecordTable).set_rows(src.keys(), src)
+        n = len(by_key)
+        self.query_one("#lines-title", Static).update(Text(f"{n} {noun}{'s' * (n != 1)} ({hint})"))
+        self.query_one("#alerts", Static).update(alerts_text(alerts))
+
     def refresh_modebar(self) -> None:
         from smartnet_tui.tui.widgets.bars import ModeBar
 
@@ -215,19 +225,13 @@ class DeviceScreen(DetailScreen):
                 (clean(ln.sku), None),
             )
 
-        src = _LineSource(a, list(by_key), cells)
-        src.columns = (
+        self.show_lines(a, by_key, cells, (
             Column("contract", "Contract", 11), Column("level", "Level", 6),
             Column("start", "Start", 10), Column("end", "End", 10),
             Column("state", "Line", 12), Column("renewal", "Contract", 9),
             Column("sku", "SKU", 18, flex=True),
-        )
-        table = self.query_one("#lines", RecordTable)
-        table.set_rows(src.keys(), src)
-        n = len(lines)
-        self.query_one("#lines-title", Static).update(
-            Text(f"{n} contract line{'s' * (n != 1)} (enter: open the contract, T: terminate)"))
-        self.query_one("#alerts", Static).update(alerts_text(a.alerts_for_serial(self.serial)))
+        ), "contract line", "enter: open the contract, T: terminate",
+            a.alerts_for_serial(self.serial))
         super().data_changed(touched)
 
     @on(RecordTable.Selected, "#lines")
@@ -328,19 +332,12 @@ class ContractScreen(DetailScreen):
                 (fmt_date(ln.end), sstyle),
             )
 
-        src = _LineSource(a, list(by_key), cells)
-        src.columns = (
+        self.show_lines(a, by_key, cells, (
             Column("serial", "Serial", 12), Column("hostname", "Hostname", 16),
             Column("coverage", "Coverage", 9), Column("until", "Until", 10),
             Column("status", "Status", 8), Column("state", "Line", 12),
             Column("end", "Line end", 10, flex=True),
-        )
-        table = self.query_one("#lines", RecordTable)
-        table.set_rows(src.keys(), src)
-        n = len(lines)
-        self.query_one("#lines-title", Static).update(
-            Text(f"{n} line{'s' * (n != 1)} (enter: open the device, T: terminate)"))
-        self.query_one("#alerts", Static).update(alerts_text(a.alerts_for_contract(self.number)))
+        ), "line", "enter: open the device, T: terminate", a.alerts_for_contract(self.number))
         super().data_changed(touched)
 
     @on(RecordTable.Selected, "#lines")
