@@ -73,7 +73,7 @@ def make_db(devices: int, lines: int) -> Path:
 
 async def bench(db: Path) -> None:
     from smartnet_tui.tui.app import SmartnetApp
-    from smartnet_tui.tui.edits import set_device_status
+    from smartnet_tui.domain.edits import set_device_status
 
     meter = StallMeter()
     t_start = time.perf_counter()

@@ -30,7 +30,7 @@ from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.store.db import Store, StoreError
 from smartnet_tui.tui.commands import LookupProvider
-from smartnet_tui.tui.edits import still_applied
+from smartnet_tui.domain.edits import still_applied
 from smartnet_tui.tui.keymap import load_keymap
 from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, InventoryScreen
 

@@ -11,7 +11,7 @@ import pytest
 from smartnet_tui.domain.changes import DeleteDevice, PutContract, PutDevice
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.store.db import Store
-from smartnet_tui.tui import edits
+from smartnet_tui.domain import edits
 from smartnet_tui.tui.help_data import all_bindings
 from smartnet_tui.tui.keymap import load_keymap
 from smartnet_tui.tui.replay import changes_since
@@ -125,7 +125,7 @@ def test_tui_is_not_imported_by_the_core():
     import sys
 
     code = ("import sys, smartnet_tui.cli, smartnet_tui.store, smartnet_tui.domain, "
-            "smartnet_tui.tui.views, smartnet_tui.tui.edits, smartnet_tui.tui.replay; "
+            "smartnet_tui.tui.views, smartnet_tui.domain.edits, smartnet_tui.tui.replay; "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
