@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,23 +20,17 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
-from smartnet_tui.domain.changes import (
-    Change,
-    DeleteContract,
-    DeleteDevice,
-    DeleteEoX,
-    PutContract,
-    PutDevice,
-    PutEoX,
-)
+from smartnet_tui.domain.changes import Change
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.store import converters as cv
+from smartnet_tui.store.journal import JOURNAL, change_to_record_parts
+from smartnet_tui.store.journal import changes_since as _changes_since
+from smartnet_tui.store.journal import last_journal_id as _last_journal_id
 from smartnet_tui.store.storage import AtomicJSONStorage, CorruptDatabase, read_json_file
 
 SCHEMA_VERSION = 1
 TABLE_KEYS = {"devices": "serial", "contracts": "number", "eox": "pid"}
-JOURNAL = "journal"
 META = "meta"
 LOCK_TIMEOUT_S = 30.0
 
@@ -72,33 +65,6 @@ def current_user() -> str:
 Stamp = tuple[int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One change as the journal keeps it."""
-
-    table: str
-    key: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-def change_to_record_parts(ch: Change) -> tuple[str, str, dict[str, Any] | None]:
-    match ch:
-        case PutDevice(device):
-            return "devices", device.serial, cv.device_to_doc(device)
-        case DeleteDevice(serial):
-            return "devices", serial, None
-        case PutContract(contract):
-            return "contracts", contract.number, cv.contract_to_doc(contract)
-        case DeleteContract(number):
-            return "contracts", number, None
-        case PutEoX(eox):
-            return "eox", eox.pid, cv.eox_to_doc(eox)
-        case DeleteEoX(pid):
-            return "eox", pid, None
-    raise TypeError(f"not a change: {ch!r}")
-
-
 class Store:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser()
@@ -128,6 +94,10 @@ class Store:
         """The whole database as stored, re-read only when the file changed."""
         stamp = self.stamp()
         if self._raw is None or stamp != self._stamp:
+            # The stamp is recorded even when reading fails, so that a poll of
+            # changed_on_disk() reports an unreadable file once, not at every tick.
+            self._stamp = stamp
+            self._raw = None
             try:
                 with bulk_allocation():
                     data = read_json_file(self.path)
@@ -136,7 +106,6 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot read database ({exc.strerror})") from None
             self._raw = data or {}
-            self._stamp = stamp
         return self._raw
 
     def load(self) -> Estate:
@@ -179,6 +148,16 @@ class Store:
                     if isinstance(mod, dict) and mod.get("serial") == serial:
                         return ln["serial"], mod
         return None
+
+    def last_journal_id(self) -> int:
+        """The id of the newest journal entry, 0 for a database never written."""
+        return _last_journal_id(self.raw())
+
+    def changes_since(self, journal_id: int) -> tuple[list[Change], int] | None:
+        """The changes journalled after entry ``journal_id`` and the last entry id; None
+        when the journal does not continue from it (a new or replaced database) or holds
+        too many records to replay (``journal.MAX_REPLAY``): then reload everything."""
+        return _changes_since(self.raw(), journal_id)
 
     def history(self, limit: int | None = None) -> list[dict[str, Any]]:
         entries = sorted(self.raw().get(JOURNAL, {}).items(), key=lambda kv: int(kv[0]))
@@ -283,8 +262,3 @@ class Store:
 
 def _next_id(table: dict[str, Any]) -> int:
     return max(map(int, table), default=0) + 1
-
-
-def records_of(entry: dict[str, Any]) -> Iterable[Record]:
-    for r in entry.get("changes", ()):
-        yield Record(r["table"], r["key"], r.get("before"), r.get("after"))
