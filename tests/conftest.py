@@ -7,7 +7,6 @@ from the caller's environment, so no test can touch a real user database.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,22 +15,20 @@ _HERE = Path(__file__).resolve().parent
 if str(_HERE) not in sys.path:  # make `import helpers` work under any import mode
     sys.path.insert(0, str(_HERE))
 
-from helpers import TODAY, write_text  # noqa: E402
-
-__all__ = ["TODAY"]
+from helpers import write_text  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory, monkeypatch):
     for var in ("SMARTNET_DB", "SMARTNET_TODAY", "SMARTNET_DEBUG", "SUDO_USER"):
         monkeypatch.delenv(var, raising=False)
+    # nor the caller's settings (config.toml, keymap) and their variables
+    for var in ("SMARTNET_CONFIG", "SMARTNET_DUE_DAYS", "SMARTNET_REVIEW_DAYS", "SMARTNET_DATE_ORDER",
+                "SMARTNET_THEME", "SMARTNET_KEYMAP"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg_config")))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
     monkeypatch.setenv("USER", "tester")
-
-
-@pytest.fixture
-def today() -> date:
-    return TODAY
 
 
 @pytest.fixture

@@ -1,19 +1,34 @@
-"""Layering: the engine, store and CLI import without Textual, and the domain does no I/O.
+"""Layering: domain (pure) <- store / imports <- cli / tui.
 
-Each check runs in a fresh interpreter, so what other tests imported cannot hide a
-dependency.
+- Importing the domain, the store, the importers or the CLI never loads Textual (each
+  checked in a fresh interpreter, so what other tests imported cannot hide it): the CLI
+  answers without paying Textual's start-up, and none of them can depend on the UI.
+- Read from the source (every import, top-level or in a function): the domain imports
+  nothing from the other layers and no storage, file-format or network library; the
+  store and the importers import nothing from the CLI or the TUI; the TUI nothing from
+  the CLI.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from helpers import import_graph, package_modules
+
+import smartnet_tui
+
+PACKAGE = Path(smartnet_tui.__file__).resolve().parent
+MODULES = package_modules(PACKAGE)
+UI_LIBRARIES = ("textual", "rich")  # rich: Textual's renderer, as heavy and not needed by the CLI
 
 
 def modules_after(*imports: str) -> set[str]:
+    """sys.modules after importing these in a fresh interpreter."""
     code = (
         "import sys, json\n"
         + "".join(f"import {m}\n" for m in imports)
@@ -24,44 +39,27 @@ def modules_after(*imports: str) -> set[str]:
     return set(json.loads(p.stdout))
 
 
-def top_level(mods: set[str]) -> set[str]:
-    return {m.split(".")[0] for m in mods}
+def _within(mods: set[str], *packages: str) -> set[str]:
+    """The modules that are one of ``packages`` or inside one (``textual``, ``textual.app``)."""
+    return {m for m in mods if any(m == p or m.startswith(p + ".") for p in packages)}
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        "smartnet_tui",
-        "smartnet_tui.domain",
-        "smartnet_tui.store",
-        "smartnet_tui.cli",
-        "smartnet_tui.cli.commands",
-        "smartnet_tui.cli.views",
-        "smartnet_tui.store.importer",
-        "smartnet_tui.store.export",
-        "smartnet_tui.config",
-    ],
-)
-def test_no_textual_outside_the_tui(module):
-    mods = top_level(modules_after(module))
-    assert "textual" not in mods
-    assert "rich" not in mods  # Textual's renderer: as heavy, and not needed by the CLI
+def _modules_of(layer: str) -> list[str]:
+    return [m for m in MODULES if m == layer or m.startswith(layer + ".")]
 
 
-def test_domain_imports_no_storage_or_io_libraries():
-    baseline = top_level(modules_after())  # what the interpreter loads on its own (site, ...)
-    mods = top_level(modules_after("smartnet_tui.domain", "smartnet_tui.domain.changes")) - baseline
-    forbidden = {"textual", "rich", "tinydb", "yaml", "orjson", "filelock", "dateutil", "openpyxl",
-                 "csv", "sqlite3", "tempfile", "shutil", "subprocess", "socket", "urllib", "http",
-                 "requests", "smartnet_tui.store", "smartnet_tui.cli", "smartnet_tui.tui"}
-    assert mods & forbidden == set()
-    loaded = modules_after("smartnet_tui.domain")
-    assert not {m for m in loaded if m.startswith(("smartnet_tui.store", "smartnet_tui.cli", "smartnet_tui.tui"))}
+@pytest.mark.parametrize("layer", ["domain", "store", "imports", "cli"])
+def test_no_textual_outside_the_tui(layer):
+    # The package and every module in it, not only what its __init__ happens to import.
+    mods = _modules_of(f"smartnet_tui.{layer}")
+    assert mods, f"no smartnet_tui.{layer} package"
+    loaded = modules_after(*mods)
+    assert _within(loaded, *UI_LIBRARIES) == set(), f"importing smartnet_tui.{layer} loads the UI"
 
 
-def test_store_does_not_import_the_cli_or_the_tui():
-    loaded = modules_after("smartnet_tui.store", "smartnet_tui.store.importer", "smartnet_tui.store.export")
-    assert not {m for m in loaded if m.startswith(("smartnet_tui.cli", "smartnet_tui.tui"))}
+def test_the_check_itself_sees_textual():
+    assert _within(modules_after("smartnet_tui.tui.app"), "textual")
+    assert _within({"textual.app", "textualize", "rich"}, "textual") == {"textual.app"}
 
 
 def test_a_lookup_does_not_load_textual(tmp_path):
@@ -77,3 +75,60 @@ def test_a_lookup_does_not_load_textual(tmp_path):
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.stdout.strip().splitlines()[-1] == "CLEAN 0 1", p.stdout + p.stderr
+
+
+# ------------------------------------------------------------------ from the source
+def _imports_of(layer: str) -> list[tuple[str, str, int]]:
+    """(module, imported name, line) for every import in the layer, package-wide names
+    and third-party/standard ones alike (``if TYPE_CHECKING:`` ones too: a layer below
+    should not even name a layer above)."""
+    out = []
+    for mod in _modules_of(f"smartnet_tui.{layer}"):
+        for node in ast.walk(ast.parse(MODULES[mod].read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                out += [(mod, a.name, node.lineno) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                out.append((mod, node.module, node.lineno))
+    return out
+
+
+def _offending(layer: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [f"{mod} line {line} imports {name}" for mod, name, line in _imports_of(layer)
+            if _within({name}, *forbidden)]
+
+
+DOMAIN_MAY_NOT_USE = (
+    # the other layers
+    "smartnet_tui.store", "smartnet_tui.imports", "smartnet_tui.cli", "smartnet_tui.tui",
+    "smartnet_tui.config",
+    # the UI, storage, file formats, files and the network: the domain does no I/O
+    "textual", "rich", "tinydb", "filelock", "orjson", "json", "yaml", "csv", "openpyxl",
+    "sqlite3", "pathlib", "os", "io", "shutil", "tempfile", "subprocess", "socket",
+    "urllib", "http", "httpx", "requests",
+)
+
+
+def test_the_domain_imports_no_other_layer_and_no_io():
+    assert _offending("domain", DOMAIN_MAY_NOT_USE) == []
+
+
+@pytest.mark.parametrize(("layer", "forbidden"), [
+    ("store", ("smartnet_tui.imports", "smartnet_tui.cli", "smartnet_tui.tui", "textual", "rich")),
+    ("imports", ("smartnet_tui.cli", "smartnet_tui.tui", "textual", "rich")),
+    ("tui", ("smartnet_tui.cli",)),
+])
+def test_layers_import_only_downwards(layer, forbidden):
+    assert _offending(layer, forbidden) == []
+
+
+def test_the_cli_opens_the_tui_only_on_demand():
+    """The CLI starts the UI when no command is given: from inside a function only."""
+    graph = import_graph(PACKAGE)
+    eager = [f"{m} line {e.line} imports {e.target}"
+             for m in _modules_of("smartnet_tui.cli") for e in graph[m]
+             if _within({e.target}, "smartnet_tui.tui") and not e.local]
+    assert eager == []
+
+
+def test_the_source_check_itself_finds_an_offending_import():
+    assert _offending("cli", ("smartnet_tui.tui",)), "cli/__init__ opens the TUI: the check must see it"

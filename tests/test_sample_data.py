@@ -7,10 +7,10 @@ from pathlib import Path
 
 from smartnet_tui.config import DEMO_TODAY
 from smartnet_tui.domain.engine import Analysis, Policy
+from smartnet_tui.imports.demo import sample_dir
+from smartnet_tui.imports.planner import import_files
 from smartnet_tui.store import Store
-from smartnet_tui.store.demo import sample_dir
 from smartnet_tui.store.export import export_data
-from smartnet_tui.store.importer import import_files
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = {"expiring", "review", "lapsed", "uncovered", "inactive_covered", "orphan", "duplicate",

@@ -13,25 +13,51 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
 from smartnet_tui import __version__
+from smartnet_tui.cli import commands
 from smartnet_tui.config import DEMO_TODAY, Settings
 from smartnet_tui.domain.dates import DateOrder
+from smartnet_tui.imports.demo import make_demo_db
+from smartnet_tui.store.db import StoreError, default_db_path
 
 EXIT_USAGE = 2
 
 
 class UsageError(Exception):
-    """A user mistake: printed as one line, exit code 2."""
+    """A user mistake: printed as one line, exit code 2 (3, Nagios UNKNOWN, for ``check``).
+
+    ``command`` is the subcommand the mistake was made in, when the parser knows it.
+    """
+
+    def __init__(self, message: str, command: str | None = None) -> None:
+        super().__init__(message)
+        self.command = command
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not usage + error
-        raise UsageError(f"{message} (see smartnet {self._sub_hint()}--help)")
+    """An argument parser whose errors are one line naming the subcommand's --help."""
 
-    def _sub_hint(self) -> str:
-        parts = self.prog.split()
-        return f"{parts[-1]} " if len(parts) > 1 else ""
+    def __init__(self, *args: Any, command: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.command = command  # None for the top-level parser
+        self.commands: dict[str, _Parser] = {}  # the top-level parser's subcommands
+
+    def error(self, message: str) -> NoReturn:  # one line, not usage + error
+        raise UsageError(self.hint(message), self.command)
+
+    def hint(self, message: str) -> str:
+        return f"{message} (see smartnet {self.command + ' ' if self.command else ''}--help)"
+
+    def parse(self, argv: Sequence[str]) -> argparse.Namespace:
+        """Parse ``argv``; a mistake raises UsageError naming the command it was made in."""
+        args, extras = self.parse_known_args(argv)
+        if extras:  # argparse reports these from the top-level parser, after the command
+            command = args.command
+            owner = self.commands.get(command, self) if command else self
+            raise UsageError(owner.hint(f"unrecognized arguments: {' '.join(extras)}"), command)
+        return args
 
 
 def _today(value: str) -> date:
@@ -55,31 +81,38 @@ def _days(value: str) -> int:
     return _count(value, "days")
 
 
-def _add_common(p: argparse.ArgumentParser, suppress: bool) -> None:
+def _add_common(p: argparse.ArgumentParser, suppress: bool, check: bool) -> None:
     d = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
     g = p.add_argument_group("common options")
     g.add_argument("--db", type=Path, default=d(None), metavar="PATH",
                    help="database file (default: $SMARTNET_DB, else the XDG data directory)")
-    g.add_argument("--today", type=_today, default=d(None), metavar="YYYY-MM-DD",
+    g.add_argument("--today", type=_today if check else str, default=d(None), metavar="YYYY-MM-DD",
                    help="reference date (default: $SMARTNET_TODAY, else the local date)")
-    g.add_argument("--due-days", type=_days, default=d(60), metavar="N",
+    g.add_argument("--due-days", type=_days if check else str, default=d(60), metavar="N",
                    help="contracts ending within N days are due (default 60)")
-    g.add_argument("--review-days", type=_days, default=d(120), metavar="N",
+    g.add_argument("--review-days", type=_days if check else str, default=d(120), metavar="N",
                    help="contracts ending within N days are in review (default 120)")
-    g.add_argument("--date-order", choices=["mdy", "dmy"], default=d("mdy"),
+    g.add_argument("--date-order", choices=["mdy", "dmy"] if check else None, default=d("mdy"),
                    help="order of numeric dates like 03/04/2026 in source files (default mdy)")
     g.add_argument("--demo", action="store_true", default=d(False),
                    help=f"use the bundled sample estate on {DEMO_TODAY} (a throw-away database)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(check_values: bool = True) -> _Parser:
+    """The command line's grammar.
+
+    ``check_values=False`` accepts any option value and prints nothing (no --help or
+    --version): only to find which command a mistaken command line meant.
+    """
     p = _Parser(
         prog="smartnet",
         description="Keep Cisco SMARTnet support contracts under control. "
         "With no command, opens the terminal UI.",
+        add_help=check_values,
     )
-    p.add_argument("--version", action="version", version=f"smartnet {__version__}")
-    _add_common(p, suppress=False)
+    if check_values:
+        p.add_argument("--version", action="version", version=f"smartnet {__version__}")
+    _add_common(p, suppress=False, check=check_values)
     ui = p.add_argument_group("terminal UI")
     ui.add_argument("--watch", nargs="+", type=Path, default=[], metavar="FILE",
                     help="re-import these source files whenever they change")
@@ -87,9 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--ascii", action="store_true", help="ASCII borders for poor terminals")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def cmd(name: str, help: str) -> argparse.ArgumentParser:
-        sp = sub.add_parser(name, help=help, description=help)
-        _add_common(sp, suppress=True)
+    def cmd(name: str, help: str) -> _Parser:
+        sp: _Parser = sub.add_parser(name, help=help, description=help, command=name,
+                                     add_help=check_values)
+        p.commands[name] = sp
+        _add_common(sp, suppress=True, check=check_values)
         return sp
 
     sp = cmd("import", "import devices, contracts and EoX rows: YAML/JSON data files, CSV and XLSX "
@@ -125,14 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
 
     sp = cmd("history", "the change journal: who changed what, when")
-    sp.add_argument("-n", "--limit", type=_count, default=20, metavar="N", help="last N entries (0: all)")
+    sp.add_argument("-n", "--limit", type=_count if check_values else str, default=20, metavar="N",
+                    help="last N entries (0: all)")
     sp.add_argument("--json", action="store_true")
     return p
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from smartnet_tui.store.db import default_db_path
-
     today = args.today
     if today is None and os.environ.get("SMARTNET_TODAY"):
         try:
@@ -140,8 +174,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
         except ValueError:
             raise UsageError(f"SMARTNET_TODAY={os.environ['SMARTNET_TODAY']!r} is not a date (YYYY-MM-DD)") from None
     if args.demo:
-        from smartnet_tui.store.demo import make_demo_db
-
         db = make_demo_db()
         today = today or DEMO_TODAY
     else:
@@ -159,22 +191,40 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, even when an option value before it is wrong.
+
+    Parsed with the same grammar, option values unchecked: in ``smartnet --today 2026-02-30
+    check`` the mistake comes before argparse reaches ``check``, yet a monitoring system
+    must get UNKNOWN; in ``smartnet lookup check --bogus``, ``check`` is a serial.
+    """
+    try:
+        args, _ = build_parser(check_values=False).parse_known_args(argv)
+    except UsageError as exc:
+        return exc.command
+    command: str | None = args.command
+    return command
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Known before parsing, so that `check` with a bad option still answers UNKNOWN (3).
-    command = "check" if "check" in argv else None
+    command: str | None = None  # the parsed command decides how errors are reported
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse(argv)
+        except UsageError as exc:
+            command = exc.command or command_named(argv)
+            raise
         command = args.command
         if args.review_days < args.due_days:
             raise UsageError("--review-days must be at least --due-days")
         settings = settings_from(args)
         if command is None:
-            from smartnet_tui.tui.app import run_app  # Textual only when the UI is wanted
+            # Imported here, not at the top: Textual only when the UI is wanted, so that
+            # the commands never pay its start-up time (tests/test_layering.py checks).
+            from smartnet_tui.tui.app import run_app
 
             return run_app(settings)
-        from smartnet_tui.cli import commands
-
         return commands.run(command, args, settings)
     except UsageError as exc:
         return _fail(command, str(exc))
@@ -186,11 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except StoreError as exc:
+        return _fail(command, str(exc))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-        from smartnet_tui.store.db import StoreError
-
-        if isinstance(exc, StoreError):
-            return _fail(command, str(exc))
         if os.environ.get("SMARTNET_DEBUG"):
             raise
         return _fail(command, f"internal error: {exc!r} (set SMARTNET_DEBUG=1 for a traceback)")

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,13 +15,14 @@ from typing import IO, Any
 
 import orjson
 
+from smartnet_tui.cli import json_views
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.engine import Analysis, Policy
-from smartnet_tui.domain.model import normalise_serial
+from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES, normalise_serial
+from smartnet_tui.imports.diff import describe_records, summary_line
+from smartnet_tui.imports.planner import change_lines, import_files, orphans_line, outcome_line
 from smartnet_tui.store.db import Store, StoreError
-from smartnet_tui.store.diff import describe_changes, describe_records
-from smartnet_tui.store.importer import import_files
-from smartnet_tui.cli import views
+from smartnet_tui.store.export import export_data, to_yaml
 
 EXIT_OK, EXIT_NOT_COVERED, EXIT_ERROR, EXIT_UNKNOWN_SERIAL = 0, 1, 2, 3
 
@@ -78,8 +80,6 @@ class _Progress:
         self.last = 0.0
 
     def __call__(self, file: str, rows: int, total: int | None) -> None:
-        import time
-
         now = time.monotonic()
         if now - self.last < 0.1 and (total is None or rows < total):
             return
@@ -103,8 +103,6 @@ class _Progress:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from smartnet_tui.store.diff import summary_line
-
     store = _store(settings, must_exist=False)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
@@ -125,36 +123,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"smartnet: {n} error{'s' * (n != 1)}: nothing was imported, the database is unchanged",
               file=sys.stderr)
         return EXIT_ERROR
-    p = result.parsed
-    counts = p.counts()
-    lines = f" ({counts['lines']:,} lines)" if p.line_sets else ""
-    read = f"read {counts['devices']} devices, {counts['contracts']} contracts{lines}, {counts['eox']} EoX rows"
-    formats = sorted(set(p.formats.values()) - {"yaml", "json"})
-    if formats:
-        read += f" from {', '.join(formats)}"
-    modules = sum(st.get("modules", 0) for st in p.stats.values())
-    if modules:
-        read += f"; {modules} module{'s' * (modules != 1)} folded under {'their chassis' if modules != 1 else 'its chassis'}"
-    if result.entry is not None:  # the journal entry already holds every record as stored
-        diff = describe_records(result.entry["changes"])
-    else:
-        before = result.before if result.before is not None else store.load()
-        diff = describe_changes(before, result.changes)
-    changed = summary_line(result.summary.get("changed", {}))
-    if args.dry_run:
-        print(f"dry run: {read}; would change: {changed}" if result.changes
-              else f"dry run: {read}; nothing would change")
-    elif result.entry is None:
-        print(f"{read}; the database already holds exactly this")
-    else:
-        print(f"{read}; changed (journal entry {result.entry['id']}): {changed}")
-    for line in diff:
+    print(outcome_line(result, dry_run=args.dry_run))
+    for line in change_lines(result):
         print(f"  {line}")
     if result.orphans:
-        n = len(result.orphans)
-        print(f"{n:,} serial{'s' * (n != 1)} on these lines {'are' if n != 1 else 'is'} not in the inventory "
-              f"({', '.join(result.orphans[:5])}{', ...' if n > 5 else ''}): "
-              "they show as orphans; --add-devices adds them")
+        print(orphans_line(result.orphans, "--add-devices"))
     return EXIT_OK
 
 
@@ -165,13 +138,13 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
         raise StoreError("lookup needs a serial")
     store = _store(settings)
     analysis = Analysis(store.load_for_serial(serial), _policy(settings))
-    data = views.lookup_json(analysis, serial)
+    data = json_views.lookup_json(analysis, serial)
     found = data["in_inventory"] or data["lines"]
     if not found and (module := store.find_module(serial)) is not None:
         # A module folded under its chassis by an export: its support is the chassis's.
         chassis, record = module
         analysis = Analysis(store.load_for_serial(chassis), _policy(settings))
-        data = views.lookup_json(analysis, chassis)
+        data = json_views.lookup_json(analysis, chassis)
         data["serial"] = serial
         data["module_of"] = {"chassis": chassis, "pid": record.get("pid")}
         found = True
@@ -245,7 +218,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     analysis = _analysis(settings)
     with _output(args.output) as out:
         if args.fmt == "json":
-            _dump_json(views.report_json(analysis), out)
+            _dump_json(json_views.report_json(analysis), out)
         elif args.fmt == "csv":
             w = csv.DictWriter(out, fieldnames=WORKLIST_COLUMNS, lineterminator="\n")
             w.writeheader()
@@ -277,9 +250,9 @@ def _recommendation(analysis: Analysis, serial: str, renewal: str) -> str:
 def worklist_rows(analysis: Analysis, everything: bool = False) -> list[dict[str, Any]]:
     rows = []
     estate = analysis.estate
-    for c in views.contracts_by_urgency(analysis):
+    for c in json_views.contracts_by_urgency(analysis):
         st = analysis.contract_status[c.number]
-        if not everything and st.renewal not in ("expired", "due", "review"):
+        if not everything and st.renewal not in OPEN_RENEWAL_STATUSES:
             continue
         for ln in sorted(estate.lines_by_contract.get(c.number, ()), key=lambda x: x.serial):
             if ln.terminated:
@@ -315,9 +288,9 @@ def markdown_report(analysis: Analysis, everything: bool = False) -> str:
     out.append("| Contract | Renewal | End | Days left | Level | Serials | Annual cost | Reseller |")
     out.append("|---|---|---|--:|---|--:|--:|---|")
     chosen = []
-    for c in views.contracts_by_urgency(analysis):
+    for c in json_views.contracts_by_urgency(analysis):
         st = analysis.contract_status[c.number]
-        if not everything and st.renewal not in ("expired", "due", "review"):
+        if not everything and st.renewal not in OPEN_RENEWAL_STATUSES:
             continue
         chosen.append(c)
         cost = f"{st.annual_cost:,.2f} {c.currency or ''}".strip() if st.annual_cost is not None else ""
@@ -350,7 +323,7 @@ def plain_report(analysis: Analysis) -> str:
         "",
         "contracts (most urgent first):",
     ]
-    for c in views.contracts_by_urgency(analysis):
+    for c in json_views.contracts_by_urgency(analysis):
         st = analysis.contract_status[c.number]
         dl = f"{st.days_left:>5}d" if st.days_left is not None else "     -"
         lines.append(f"  {c.number:<14} {st.renewal:<9} {st.end or '-'!s:<10} {dl}  "
@@ -368,7 +341,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     due = sum(1 for st in analysis.contract_status.values() if st.renewal == "due")
     review = sum(1 for st in analysis.contract_status.values() if st.renewal == "review")
     expired = sum(1 for st in analysis.contract_status.values() if st.renewal == "expired")
-    not_covered = Counter()
+    not_covered: Counter[bool] = Counter()
     for serial, dev in analysis.estate.devices.items():
         if dev.status == "active" and not analysis.coverage[serial].covered_today:
             not_covered[dev.criticality == "critical"] += 1
@@ -400,8 +373,6 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 # ------------------------------------------------------------------ export
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from smartnet_tui.store.export import export_data, to_yaml
-
     data = export_data(_store(settings).raw())
     with _output(args.output) as out:
         if args.json:
@@ -413,8 +384,6 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 # ------------------------------------------------------------------ history
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    from smartnet_tui.store.diff import describe_records, summary_line
-
     entries = _store(settings).history(args.limit if args.limit > 0 else None)
     if args.json:
         _dump_json(entries)

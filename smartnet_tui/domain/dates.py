@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 
-class DateOrder(str, Enum):
+class DateOrder(StrEnum):
     MDY = "mdy"
     DMY = "dmy"
 

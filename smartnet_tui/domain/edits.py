@@ -11,10 +11,17 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from smartnet_tui.domain.changes import Change, PutContract, PutDevice
+from smartnet_tui.domain.changes import (
+    Change,
+    DeleteContract,
+    DeleteDevice,
+    DeleteEoX,
+    PutContract,
+    PutDevice,
+    PutEoX,
+)
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
 from smartnet_tui.domain.engine import Analysis
-from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.model import (
     CRITICALITIES,
     DEVICE_STATUSES,
@@ -26,6 +33,7 @@ from smartnet_tui.domain.model import (
     Triage,
     normalise_serial,
 )
+from smartnet_tui.domain.money import AmountError, parse_amount
 
 
 class EditError(ValueError):
@@ -214,8 +222,6 @@ def add_contract(
 
 def still_applied(estate: Estate, changes: list[Change]) -> bool:
     """Whether the estate still holds what these changes wrote (safe to undo them)."""
-    from smartnet_tui.domain.changes import DeleteContract, DeleteDevice, DeleteEoX, PutEoX
-
     for ch in changes:
         match ch:
             case PutDevice(device):

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import TODAY_ARG
 
-
-TODAY = "2026-12-01"
+from smartnet_tui.cli import main
 
 ESTATE = """\
 devices:
@@ -69,7 +69,7 @@ def run(cli, db):
     """run(*argv) with --db and --today set."""
 
     def _run(*argv):
-        return cli(*argv, "--db", db, "--today", TODAY)
+        return cli(*argv, "--db", db, "--today", TODAY_ARG)
 
     return _run
 
@@ -179,12 +179,10 @@ def test_lookup_json_unknown_serial(run):
 
 def test_lookup_json_follows_a_redirected_stdout(db):
     """Output goes to the sys.stdout of the moment (contextlib.redirect_stdout, a TUI, a test)."""
-    from smartnet_tui.cli import main
-
     for _ in range(2):
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            rc = main(["lookup", "COV1", "--json", "--db", str(db), "--today", TODAY])
+            rc = main(["lookup", "COV1", "--json", "--db", str(db), "--today", TODAY_ARG])
         assert rc == 0
         assert json.loads(buf.getvalue())["serial"] == "COV1"
         buf = io.StringIO()
@@ -208,9 +206,9 @@ def test_lookup_empty_serial_exits_2(run):
 
 # -------------------------------------------------------------------- options and environment
 def test_due_days_moves_the_expiring_window(cli, db):
-    rc, out, _ = cli("lookup", "EXP1", "--json", "--db", db, "--today", TODAY, "--due-days", "10")
+    rc, out, _ = cli("lookup", "EXP1", "--json", "--db", db, "--today", TODAY_ARG, "--due-days", "10")
     assert rc == 0 and json.loads(out)["coverage"]["status"] == "covered"
-    rc, out, _ = cli("lookup", "COV1", "--json", "--db", db, "--today", TODAY, "--due-days", "211",
+    rc, out, _ = cli("lookup", "COV1", "--json", "--db", db, "--today", TODAY_ARG, "--due-days", "211",
                      "--review-days", "300")
     assert json.loads(out)["coverage"]["status"] == "expiring"
 
@@ -227,13 +225,13 @@ def test_smartnet_db_and_smartnet_today_from_the_environment(cli, db, monkeypatc
     monkeypatch.setenv("SMARTNET_TODAY", "2026-12-21")
     rc, out, _ = cli("lookup", "EXP1", "--json")
     assert rc == 1 and json.loads(out)["coverage"]["days_left"] == -1
-    rc, out, _ = cli("lookup", "EXP1", "--json", "--today", TODAY)  # the option wins
+    rc, out, _ = cli("lookup", "EXP1", "--json", "--today", TODAY_ARG)  # the option wins
     assert rc == 0 and json.loads(out)["coverage"]["days_left"] == 19
 
 
 def test_db_option_beats_smartnet_db(cli, db, monkeypatch, tmp_path):
     monkeypatch.setenv("SMARTNET_DB", str(tmp_path / "elsewhere.json"))
-    assert cli("lookup", "COV1", "--db", db, "--today", TODAY)[0] == 0
+    assert cli("lookup", "COV1", "--db", db, "--today", TODAY_ARG)[0] == 0
 
 
 def test_default_database_under_xdg_data_home(cli, tmp_path, monkeypatch):
@@ -242,13 +240,13 @@ def test_default_database_under_xdg_data_home(cli, tmp_path, monkeypatch):
     src.write_text(ESTATE)
     assert cli("import", src)[0] == 0
     assert (tmp_path / "xdg" / "smartnet" / "smartnet.json").exists()
-    assert cli("lookup", "COV1", "--today", TODAY)[0] == 0
+    assert cli("lookup", "COV1", "--today", TODAY_ARG)[0] == 0
 
 
 def test_options_before_or_after_the_command(cli, db):
-    assert cli("--db", db, "--today", TODAY, "lookup", "COV1")[0] == 0
-    assert cli("lookup", "COV1", "--db", db, "--today", TODAY)[0] == 0
-    assert cli("--db", db, "lookup", "--today", TODAY, "LAP1")[0] == 1
+    assert cli("--db", db, "--today", TODAY_ARG, "lookup", "COV1")[0] == 0
+    assert cli("lookup", "COV1", "--db", db, "--today", TODAY_ARG)[0] == 0
+    assert cli("--db", db, "lookup", "--today", TODAY_ARG, "LAP1")[0] == 1
 
 
 @pytest.mark.parametrize(
@@ -295,7 +293,7 @@ def test_report_json(run):
     assert rc == 0, err
     data = json.loads(out)
     assert set(data) == {"today", "due_days", "review_days", "devices", "contracts", "alerts"}
-    assert (data["today"], data["due_days"], data["review_days"]) == (TODAY, 60, 120)
+    assert (data["today"], data["due_days"], data["review_days"]) == (TODAY_ARG, 60, 120)
     assert [d["serial"] for d in data["devices"]] == sorted(["COV1", "EXP1", "LAP1", "UNC1", "SPARE1"])
     for d in data["devices"]:
         assert {"serial", "hostname", "pid", "site", "status", "criticality", "coverage"} <= set(d)
@@ -357,7 +355,7 @@ def test_report_plain_and_to_a_file(run, tmp_path):
     target = tmp_path / "report.json"
     rc, out, _ = run("report", "--json", "-o", target)
     assert rc == 0 and out == ""
-    assert json.loads(target.read_text())["today"] == TODAY
+    assert json.loads(target.read_text())["today"] == TODAY_ARG
 
 
 def test_report_to_an_unwritable_place_exits_2(run, tmp_path):
@@ -408,7 +406,7 @@ CHECK_CASES = [
 @pytest.mark.parametrize("text, code, state", [pytest.param(t, c, s, id=i) for i, t, c, s in CHECK_CASES])
 def test_check_nagios_states(cli, tmp_path, text, code, state):
     db = make_db(cli, tmp_path, text)
-    rc, out, err = cli("check", "--db", db, "--today", TODAY)
+    rc, out, err = cli("check", "--db", db, "--today", TODAY_ARG)
     assert rc == code, out + err
     lines = out.strip().splitlines()
     assert len(lines) == 1
@@ -448,6 +446,42 @@ def test_check_unknown_on_error(cli, tmp_path, monkeypatch, how):
     assert out.startswith("SMARTNET UNKNOWN - ")
     assert len(out.strip().splitlines()) == 1
     assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("argv", [
+    ["--today", "2026-02-30", "check"],  # the mistake comes before the command
+    ["--date-order", "ymd", "check", "--db", "x.json"],
+    ["--bogus", "check"],
+    ["check", "--due-days", "-1"],
+    ["check", "extra"],
+])
+def test_check_answers_unknown_wherever_the_mistake_is(cli, argv):
+    rc, out, err = cli(*argv)
+    assert (rc, err) == (3, "")
+    assert out.startswith("SMARTNET UNKNOWN - ") and len(out.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["lookup", "check", "--bogus"],  # `check` is the serial looked up, not the command
+    ["--db", "check", "lookup", "X", "--bogus"],  # `check` is the database's file name
+    ["import", "check", "--warning", "10"],
+    ["lookup", "check", "--due-days", "x"],
+])
+def test_the_word_check_elsewhere_is_no_nagios_check(cli, argv):
+    rc, out, err = cli(*argv)
+    assert rc == 2 and out == ""
+    line = one_error_line(err)
+    assert "UNKNOWN" not in line and f"see smartnet {argv[0] if argv[0] != '--db' else 'lookup'} --help" in line
+
+
+def test_a_usage_mistake_names_the_commands_help(cli):
+    rc, _, err = cli("history", "-n", "many")
+    assert rc == 2
+    assert one_error_line(err) == ("smartnet: error: argument -n/--limit: 'many' is not a whole number "
+                                   "(see smartnet history --help)")
+    rc, _, err = cli("--no-such-option")
+    assert rc == 2
+    assert one_error_line(err) == "smartnet: error: unrecognized arguments: --no-such-option (see smartnet --help)"
 
 
 # -------------------------------------------------------------------- import / export / history
@@ -538,13 +572,13 @@ def _smartnet(*argv, env=None):
 
 
 def test_subprocess_lookup_json(db):
-    p = _smartnet("lookup", "exp1", "--json", env={"SMARTNET_DB": str(db), "SMARTNET_TODAY": TODAY})
+    p = _smartnet("lookup", "exp1", "--json", env={"SMARTNET_DB": str(db), "SMARTNET_TODAY": TODAY_ARG})
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert set(data) == LOOKUP_KEYS and data["coverage"]["status"] == "expiring"
-    p = _smartnet("lookup", "UNC1", "--db", db, "--today", TODAY)
+    p = _smartnet("lookup", "UNC1", "--db", db, "--today", TODAY_ARG)
     assert p.returncode == 1
-    p = _smartnet("lookup", "NOSUCH", "--db", db, "--today", TODAY)
+    p = _smartnet("lookup", "NOSUCH", "--db", db, "--today", TODAY_ARG)
     assert p.returncode == 3
 
 
@@ -554,7 +588,7 @@ def test_subprocess_errors_are_one_line_no_traceback(db, tmp_path):
         assert p.returncode == 2
         assert p.stdout == ""
         assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
-    p = _smartnet("check", "--db", db, "--today", TODAY)
+    p = _smartnet("check", "--db", db, "--today", TODAY_ARG)
     assert p.returncode == 1 and p.stdout.startswith("SMARTNET WARNING - ") and " | " in p.stdout
 
 
@@ -562,7 +596,7 @@ def test_lookup_plain_uncovered_with_a_future_line_does_not_say_never(cli, tmp_p
     db = make_db(cli, tmp_path, "devices: [{serial: A}]\n"
                  "contracts: [{number: C, start: 2027-01-01, end: 2027-12-31, serials: [A]},"
                  " {number: X, end: 2027-12-31, status: cancelled, serials: [A]}]\n")
-    rc, out, _ = cli("lookup", "A", "--db", db, "--today", TODAY)
+    rc, out, _ = cli("lookup", "A", "--db", db, "--today", TODAY_ARG)
     assert rc == 1
     assert "NOT COVERED" in out
     assert "never on a contract line" not in out  # it is on two lines: one starts later, one is cancelled

@@ -4,6 +4,8 @@ chassis's coverage: that is what Cisco will look at when the module fails."""
 import json
 from pathlib import Path
 
+from helpers import TODAY_ARG
+
 from smartnet_tui.cli import main
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
@@ -13,7 +15,7 @@ def test_lookup_of_a_module_follows_its_chassis(tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "db.json")
     assert main(["import", str(EXPORTS / "cscc_lines.csv"), "--db", db]) == 0
     capsys.readouterr()
-    code = main(["lookup", "foc2301m1ab", "--json", "--db", db, "--today", "2026-12-01"])
+    code = main(["lookup", "foc2301m1ab", "--json", "--db", db, "--today", TODAY_ARG])
     data = json.loads(capsys.readouterr().out)
     assert code == 0
     assert data["serial"] == "FOC2301M1AB"
@@ -21,7 +23,7 @@ def test_lookup_of_a_module_follows_its_chassis(tmp_path: Path, capsys) -> None:
     assert data["coverage"]["status"] == "covered"
     assert data["coverage"]["contracts"] == ["0093425688"]
 
-    assert main(["lookup", "FOC2301M1AB", "--db", db, "--today", "2026-12-01"]) == 0
+    assert main(["lookup", "FOC2301M1AB", "--db", db, "--today", TODAY_ARG]) == 0
     out = capsys.readouterr().out
     assert out.startswith("FOC2301M1AB: a module (C9300-NM-2Q) of chassis FOC2301A0AA")
     assert "COVERED until 2027-01-31" in out

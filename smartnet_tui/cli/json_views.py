@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from smartnet_tui.domain.dates import iso
 from smartnet_tui.domain.engine import Analysis
-from smartnet_tui.domain.model import Contract, Coverage, Device, Line
-
-RENEWAL_ORDER = {"expired": 0, "due": 1, "review": 2, "ok": 3, "renewed": 4, "cancelled": 5}
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
+from smartnet_tui.domain.model import RENEWAL_RANK, Contract, Coverage, Device, Line
 
 
 def device_json(d: Device) -> dict[str, Any]:
@@ -31,14 +26,14 @@ def device_json(d: Device) -> dict[str, Any]:
 def coverage_json(c: Coverage) -> dict[str, Any]:
     return {
         "status": c.status,
-        "coverage_end": _iso(c.coverage_end),
+        "coverage_end": iso(c.coverage_end),
         "days_left": c.days_left,
-        "next_start": _iso(c.next_start),
+        "next_start": iso(c.next_start),
         "contracts": list(c.contracts),
     }
 
 
-def line_status(ln: Line) -> str:
+def _line_state(ln: Line) -> str:
     return "cancelled" if ln.cancelled else "terminated" if ln.terminated else "active"
 
 
@@ -46,10 +41,10 @@ def line_json(ln: Line, today: date) -> dict[str, Any]:
     return {
         "contract": ln.contract,
         "service_level": ln.service_level.code if ln.service_level else None,
-        "start": _iso(ln.start),
-        "end": _iso(ln.end),
+        "start": iso(ln.start),
+        "end": iso(ln.end),
         "covers_today": ln.counts and ln.covers(today),
-        "status": line_status(ln),
+        "status": _line_state(ln),
         "sku": ln.sku,
     }
 
@@ -75,9 +70,9 @@ def contract_json(analysis: Analysis, c: Contract) -> dict[str, Any]:
     return {
         "number": c.number,
         "service_level": level.code if level else None,
-        "start": _iso(c.start or min((ln.start for ln in analysis.estate.lines_by_contract.get(c.number, ())
+        "start": iso(c.start or min((ln.start for ln in analysis.estate.lines_by_contract.get(c.number, ())
                                       if ln.start), default=None)),
-        "end": _iso(st.end),
+        "end": iso(st.end),
         "days_left": st.days_left,
         "renewal": st.renewal,
         "serials": list(st.serials),
@@ -89,9 +84,12 @@ def contract_json(analysis: Analysis, c: Contract) -> dict[str, Any]:
 
 
 def contracts_by_urgency(analysis: Analysis) -> list[Contract]:
-    def key(c: Contract) -> tuple:
+    """Most urgent first: by renewal status (the domain's order), then days left, then number."""
+
+    def key(c: Contract) -> tuple[int, int, str]:
         st = analysis.contract_status[c.number]
-        return (RENEWAL_ORDER[st.renewal], st.days_left if st.days_left is not None else 1 << 30, c.number)
+        days_left = st.days_left if st.days_left is not None else 1 << 30
+        return (RENEWAL_RANK[st.renewal], days_left, c.number)
 
     return sorted(analysis.estate.contracts.values(), key=key)
 
