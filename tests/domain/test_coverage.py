@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from helpers import TODAY, D, analyse, con, days, dev, ln
 
 S = "FOC1234X0AB"

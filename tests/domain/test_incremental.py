@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-
 from helpers import TODAY
+
 from smartnet_tui.domain.changes import (
     DeleteContract,
     DeleteDevice,
