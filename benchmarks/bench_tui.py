@@ -29,7 +29,7 @@ from generate import generate  # noqa: E402
 
 from smartnet_tui.config import Settings  # noqa: E402
 from smartnet_tui.store.db import Store  # noqa: E402
-from smartnet_tui.store.importer import import_files  # noqa: E402
+from smartnet_tui.imports.planner import import_files  # noqa: E402
 
 TODAY = date(2026, 12, 1)
 

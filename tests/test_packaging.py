@@ -19,7 +19,7 @@ def test_every_subpackage_is_listed_in_pyproject() -> None:
 def test_sample_data_ships_as_package_data() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert config["package-dir"]["smartnet_tui.sample_data"] == "sample_data"
-    from smartnet_tui.store.demo import DEMO_FILES, sample_dir
+    from smartnet_tui.imports.demo import DEMO_FILES, sample_dir
 
     for name in DEMO_FILES:
         assert (sample_dir() / name).is_file()

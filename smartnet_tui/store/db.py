@@ -225,6 +225,7 @@ class Store:
             if before == doc:
                 continue
             if doc is None:
+                assert doc_id is not None  # a deletion of an absent record was skipped above
                 del table[doc_id]
                 del keys[key]
             else:

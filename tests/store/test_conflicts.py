@@ -8,10 +8,10 @@ import pytest
 
 from smartnet_tui.domain.changes import PutContract, PutDevice, inverse
 from smartnet_tui.domain.model import Device
+from smartnet_tui.imports.demo import DEMO_FILES, sample_dir
+from smartnet_tui.imports.planner import import_files
 from smartnet_tui.store import ConflictError, Store
 from smartnet_tui.store import converters as cv
-from smartnet_tui.store.demo import DEMO_FILES, sample_dir
-from smartnet_tui.store.importer import import_files
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 

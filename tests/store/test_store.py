@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from helpers import D
 
 from smartnet_tui.domain.changes import (
     DeleteContract,
@@ -20,7 +21,6 @@ from smartnet_tui.domain.changes import (
 from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec
 from smartnet_tui.store import storage
 from smartnet_tui.store.db import Store, StoreError, default_db_path
-from helpers import D
 
 
 def put(serial: str, **kw) -> PutDevice:

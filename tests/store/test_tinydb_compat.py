@@ -1,5 +1,6 @@
 """The database stays a TinyDB file: stock TinyDB reads what the store writes."""
 
+from datetime import date
 from pathlib import Path
 
 from tinydb import Query, TinyDB
@@ -7,7 +8,6 @@ from tinydb import Query, TinyDB
 from smartnet_tui.domain.changes import PutContract, PutDevice
 from smartnet_tui.domain.model import Contract, Device, LineSpec
 from smartnet_tui.store import Store
-from datetime import date
 
 
 def test_stock_tinydb_reads_the_store(tmp_path: Path) -> None:

@@ -9,17 +9,15 @@ atomic store write with one journal entry ("tui: import"), as on the command lin
 
 If another process wrote the database between the preview and the confirmation, the
 import is planned again against what is stored now; when that plan differs, it is shown
-again for confirmation instead of being written.
+again for confirmation instead of being written. Planning, writing and the words that
+describe an import are :mod:`smartnet_tui.imports.planner`'s, shared with the CLI.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,31 +28,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from smartnet_tui.domain.dates import DateOrder
-from smartnet_tui.tui.views import clean
+from smartnet_tui.imports.parsed import Progress
+from smartnet_tui.imports.planner import (
+    ImportPlan,
+    change_lines,
+    changed_line,
+    orphans_line,
+    read_line,
+    write_import,
+)
+from smartnet_tui.imports.planner import plan_import as _plan_import
+from smartnet_tui.store.db import Store, StoreError
+from smartnet_tui.tui.table_sources import clean
 
-if TYPE_CHECKING:
-    from smartnet_tui.store.db import Store
-    from smartnet_tui.store.importer import ImportResult, Parsed
+__all__ = ["ImportDialog", "ImportPlan", "ImportPreview", "Toggle", "plan_import", "split_paths",
+           "write_import"]
 
 MAX_ERRORS_SHOWN = 1000  # beyond this, a count (smartnet import --dry-run lists them all)
 ACTION = "tui: import"
-
-
-# ------------------------------------------------------------------ planning (no Textual)
-@dataclass
-class ImportPlan:
-    """A dry run of an import: what would be written, and against which database state."""
-
-    paths: list[Path]
-    replace_all: bool
-    add_devices: bool
-    result: ImportResult
-    stamp: Any  # the database file's stamp taken before the plan read it
-    note: str = ""  # why this preview is shown (again)
-
-    @property
-    def action(self) -> str:
-        return ACTION + (" --replace" if self.replace_all else "")
+PROGRESS_EVERY_S = 0.2  # how often the dialog shows the rows read so far
 
 
 def split_paths(text: str) -> list[Path]:
@@ -77,61 +69,11 @@ def plan_import(
     add_devices: bool,
     order: DateOrder,
     today: date,
-    progress: Callable[[str, int, int | None], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportPlan:
-    """Parse, validate and plan (blocking; on the I/O thread). Writes nothing."""
-    from smartnet_tui.store.importer import import_files
-
-    stamp = store.stamp()
-    result = import_files(store, paths, replace_all=replace_all, order=order, dry_run=True,
-                          add_devices=add_devices, progress=progress, today=today)
-    return ImportPlan(list(paths), replace_all, add_devices, result, stamp)
-
-
-def write_import(
-    store: Store, plan: ImportPlan, order: DateOrder, today: date
-) -> tuple[dict[str, Any] | None, ImportPlan | None]:
-    """Write a confirmed plan (blocking; on the I/O thread).
-
-    Returns ``(entry, None)``: written (``entry`` None when the database already held
-    it all), or ``(None, new_plan)``: the database changed since the preview and the new
-    plan differs, so it must be confirmed again. Raises StoreError.
-    """
-    from filelock import Timeout
-
-    from smartnet_tui.store.db import StoreError
-
-    for _ in range(3):
-        try:
-            with store.lock:  # re-entrant: Store.apply takes it again
-                if store.stamp() == plan.stamp:
-                    entry = store.apply(plan.result.changes, plan.action, plan.result.summary)
-                    return entry, None
-        except Timeout:
-            raise StoreError(f"{store.path}: database is locked by another smartnet; "
-                             "try again") from None
-        new = plan_import(store, plan.paths, plan.replace_all, plan.add_devices, order, today)
-        if new.result.errors or new.result.changes != plan.result.changes:
-            new.note = ("The database changed since the preview (another writer): "
-                        "this is the import planned again.")
-            return None, new
-        plan = new  # the same changes: write them, if nobody writes in between again
-    return None, plan
-
-
-def read_line(parsed: Parsed) -> str:
-    """'read 4 devices, 2 contracts (10 lines), 0 EoX rows from csv' (as the CLI says)."""
-    counts = parsed.counts()
-    lines = f" ({counts['lines']:,} lines)" if parsed.line_sets else ""
-    out = (f"read {counts['devices']:,} devices, {counts['contracts']:,} contracts{lines}, "
-           f"{counts['eox']:,} EoX rows")
-    formats = sorted(set(parsed.formats.values()) - {"yaml", "json"})
-    if formats:
-        out += f" from {', '.join(formats)}"
-    modules = sum(st.get("modules", 0) for st in parsed.stats.values())
-    if modules:
-        out += f"; {modules} module{'s' * (modules != 1)} folded under their chassis"
-    return out
+    """The dialog's dry run (blocking; on the I/O thread): journaled as "tui: import"."""
+    return _plan_import(store, paths, replace_all, add_devices, order, today, progress,
+                        action=ACTION)
 
 
 def _text_line(text: str, ascii_only: bool) -> str:
@@ -143,20 +85,13 @@ def _text_line(text: str, ascii_only: bool) -> str:
 
 def preview_text(plan: ImportPlan, ascii_only: bool = False) -> Text:
     """The described changes, orphans and warnings of a plan (literal text, no markup)."""
-    from smartnet_tui.store.diff import describe_changes
-
     r = plan.result
     t = Text()
-    before = r.before
-    for line in (describe_changes(before, r.changes) if before is not None else []):
+    for line in change_lines(r):
         t.append(_text_line(line, ascii_only) + "\n")
     if r.orphans:
-        n = len(r.orphans)
-        names = ", ".join(r.orphans[:5]) + (", ..." if n > 5 else "")
-        t.append(_text_line(
-            f"{n:,} serial{'s' * (n != 1)} on these lines {'are' if n != 1 else 'is'} not in "
-            f"the inventory ({names}): they show as orphans; 'Add devices' adds them", ascii_only)
-            + "\n", style="yellow")
+        t.append(_text_line(orphans_line(r.orphans, "'Add devices'"), ascii_only) + "\n",
+                 style="yellow")
     if r.warnings:
         t.append(f"{len(r.warnings):,} warning{'s' * (len(r.warnings) != 1)}:\n", style="bold")
         for w in r.warnings[:MAX_ERRORS_SHOWN]:
@@ -244,6 +179,7 @@ class ImportDialog(ModalScreen[None]):
         super().__init__()
         self.initial = (paths, replace_all, add_devices)
         self.busy = False
+        self._rows_read: tuple[str, int, int | None] | None = None  # set by the I/O thread
 
     def compose(self) -> ComposeResult:
         paths, replace_all, add_devices = self.initial
@@ -265,6 +201,7 @@ class ImportDialog(ModalScreen[None]):
         if getattr(self.app, "ascii", False):
             self.add_class("-ascii")
         self.query_one("#paths", Input).focus()
+        self.set_interval(PROGRESS_EVERY_S, self._show_progress)
 
     def values(self) -> tuple[str, bool, bool]:
         return (self.query_one("#paths", Input).value,
@@ -294,26 +231,26 @@ class ImportDialog(ModalScreen[None]):
         if remember is not None:
             remember(text, replace_all, add_devices)
         self.busy = True
+        self._rows_read = None
         self.show("reading " + ", ".join(p.name or str(p) for p in paths) + "...")
         self.run_worker(self._plan(paths, replace_all, add_devices), group="import-plan",
                         exclusive=True)
 
     def progress(self, file: str, rows: int, total: int | None) -> None:
-        """From the I/O thread: rows read so far."""
+        """From the I/O thread: rows read so far. Only records them (one assignment, never
+        a call into the event loop, which may be waiting for this thread on quit); a timer
+        on the loop shows them."""
+        self._rows_read = (file, rows, total)
+
+    def _show_progress(self) -> None:
+        read = self._rows_read
+        if read is None or not self.busy:
+            return
+        file, rows, total = read
         of = f" of {total:,}" if total else ""
-
-        def show() -> None:
-            if self.busy and self.is_attached:
-                self.show(f"reading {Path(file).name}: {rows:,}{of} rows...")
-
-        try:
-            self.app.call_from_thread(show)
-        except RuntimeError:
-            pass
+        self.show(f"reading {Path(file).name}: {rows:,}{of} rows...")
 
     async def _plan(self, paths: list[Path], replace_all: bool, add_devices: bool) -> None:
-        from smartnet_tui.store.db import StoreError
-
         try:
             plan = await self.app.plan_import(paths, replace_all, add_devices, self.progress)
         except StoreError as exc:
@@ -379,8 +316,6 @@ class ImportPreview(ModalScreen[bool]):
         self.confirmed = False
 
     def compose(self) -> ComposeResult:
-        from smartnet_tui.store.diff import summary_line
-
         plan = self.plan
         r = plan.result
         ascii_only = bool(getattr(self.app, "ascii", False))
@@ -396,7 +331,7 @@ class ImportPreview(ModalScreen[bool]):
                               + (f"; options: {', '.join(options)}" if options else "")),
                          id="files")
             yield Static(Text(_text_line(read_line(r.parsed), ascii_only)), id="read")
-            yield Static(Text("would change: " + summary_line(r.summary.get("changed", {}))),
+            yield Static(Text("would change: " + changed_line(r)),
                          id="summary")
             with VerticalScroll(id="changes"):
                 yield Static(preview_text(plan, ascii_only), id="changes-text")

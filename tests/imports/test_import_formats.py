@@ -20,10 +20,11 @@ import pytest
 from openpyxl import load_workbook
 
 from smartnet_tui.domain.dates import DateOrder
+from smartnet_tui.imports.parse import parse_files
+from smartnet_tui.imports.planner import import_files
+from smartnet_tui.imports.sources import detect_format
+from smartnet_tui.imports.tables import alias_table, map_headers, norm_header
 from smartnet_tui.store.db import Store
-from smartnet_tui.store.importer import import_files, parse_files
-from smartnet_tui.store.sources import detect_format
-from smartnet_tui.store.tabular import alias_table, map_headers, norm_header
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 CSCC = EXPORTS / "cscc_lines.csv"

@@ -1,16 +1,10 @@
-"""CSV and XLSX exports: Cisco Service Contract Center line exports, partner installed-base
-sheets, inventory and EoX tables, read as they come.
+"""Domain objects built from the rows of CSV and XLSX exports (read by
+:mod:`smartnet_tui.imports.tables`): Cisco Service Contract Center line exports, partner
+installed-base sheets, inventory and EoX tables.
 
-- CSV in any encoding and delimiter Excel writes (UTF-8 with or without BOM, UTF-16
-  "Unicode Text", Windows-1252; comma, semicolon, tab, pipe; an Excel ``sep=;`` line),
-  XLSX through openpyxl in read-only mode (first sheet, or the one named).
-- The header row is the row among the first 30 that names the most known columns, so
-  banner rows above it ("Installed Base Report", "Generated on ...") are skipped.
-- Headers are matched through the alias table in ``aliases.json`` ignoring case and
-  punctuation. Columns that match nothing are kept on each record as extra data.
-- What a table is follows from its columns: a contract column makes it a contract-line
-  export, a serial column without one an inventory, a product column with EoX dates and
-  no serial an EoX table.
+What a table is follows from its columns: a contract column makes it a contract-line
+export, a serial column without one an inventory, a product column with EoX dates and
+no serial an EoX table.
 
 Errors name the file, the row (as Excel numbers it, the header row included) and the
 column as the file spells it: ``lines.csv: row 12, column "END DATE": ...``.
@@ -22,204 +16,35 @@ few hundred dates), and domain objects are built directly.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
-import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
-from datetime import date, datetime, time
-from functools import lru_cache
-from itertools import chain
-from importlib import resources
+from dataclasses import fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
 from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, Device, EoX, LineSpec
+from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.service_levels import normalise_service_level
-from smartnet_tui.store.sources import SourceError
+from smartnet_tui.imports.parsed import Parsed, Problem, Progress
+from smartnet_tui.imports.sources import SourceError
+from smartnet_tui.imports.tables import (
+    HEADER_SEARCH_ROWS,
+    Table,
+    csv_rows,
+    looked_for,
+    norm_header,
+    padded,
+    xlsx_rows,
+)
 
-Progress = Callable[[str, int, int | None], None]
-
-HEADER_SEARCH_ROWS = 30
 PROGRESS_EVERY = 8192
 EOX_DATE_FIELDS = ("end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal",
                    "last_date_of_support")
 # Fields that name what the row *is*; the others are attributes.
 _NOT_A_DATE = frozenset({"", "-", "--", "n/a", "na", "none", "null", "tbd", "not announced"})
-
-
-# ---------------------------------------------------------------- aliases
-def norm_header(text: str) -> str:
-    """Header key for matching: lower case, letters and digits only."""
-    return re.sub(r"[^0-9a-z]", "", str(text).lower())
-
-
-@lru_cache(maxsize=1)
-def alias_table() -> dict[str, list[str]]:
-    """Field -> the headers that mean it, in order of preference (aliases.json)."""
-    raw = json.loads(resources.files("smartnet_tui.store").joinpath("aliases.json").read_text("utf-8"))
-    return raw["fields"]
-
-
-@lru_cache(maxsize=1)
-def _alias_index() -> dict[str, tuple[str, int]]:
-    """Normalised header -> (field, preference rank)."""
-    out: dict[str, tuple[str, int]] = {}
-    for fld, names in alias_table().items():
-        for rank, name in enumerate(names):
-            out.setdefault(norm_header(name), (fld, rank))
-    return out
-
-
-def map_headers(headers: list[str]) -> tuple[dict[str, int], list[int]]:
-    """Field -> column index (the preferred alias wins), and the columns left unmapped."""
-    index = _alias_index()
-    best: dict[str, tuple[int, int]] = {}
-    for i, h in enumerate(headers):
-        hit = index.get(norm_header(h)) if h else None
-        if hit is None:
-            continue
-        fld, rank = hit
-        if fld not in best or rank < best[fld][0]:
-            best[fld] = (rank, i)
-    fields = {fld: i for fld, (_, i) in best.items()}
-    used = set(fields.values())
-    extra = [i for i, h in enumerate(headers) if i not in used and h]
-    return fields, extra
-
-
-def looked_for(fld: str) -> str:
-    names = alias_table()[fld]
-    return ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
-
-
-# ---------------------------------------------------------------- reading
-def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"not valid UTF-16 text (byte {exc.start})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:  # Excel's plain "CSV" on Windows
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-_DELIMITERS = (",", ";", "\t", "|")
-
-
-def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the first lines into the most consistent rows."""
-    lines = text[:65536].splitlines()[:60]
-    if len(text) > 65536 and len(lines) > 1:
-        lines = lines[:-1]  # the last one may be cut
-    best, best_score = ",", (0, 0)
-    for d in _DELIMITERS:
-        counts: dict[int, int] = {}
-        try:
-            for row in csv.reader(lines, delimiter=d):
-                if len(row) > 1:
-                    counts[len(row)] = counts.get(len(row), 0) + 1
-        except csv.Error:
-            continue
-        if not counts:
-            continue
-        width, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-        score = (freq, width)
-        if score > best_score:
-            best, best_score = d, score
-    return best
-
-
-def csv_rows(data: bytes) -> tuple[Iterator[list[str]], int, str]:
-    """Rows of a CSV file, an estimate of their number (for progress), the delimiter."""
-    text = _decode(data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    first_nl = text.find("\n")
-    first = text[: first_nl if first_nl >= 0 else len(text)].strip()
-    if re.fullmatch(r'"?sep=(.)"?,*', first):  # Excel's delimiter hint line
-        delim = re.fullmatch(r'"?sep=(.)"?,*', first)[1]
-        text = text[first_nl + 1:] if first_nl >= 0 else ""
-    else:
-        delim = sniff_delimiter(text)
-    total = text.count("\n") + 1
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delim), total, delim
-
-
-def _xl_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if type(v) is str:
-        return v
-    if isinstance(v, datetime):
-        return v.date().isoformat()
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, time):
-        return v.isoformat()
-    return str(v)
-
-
-def xlsx_rows(path: Path, sheet: str | None) -> tuple[Iterator[list[str]], int | None, str]:
-    """Rows of one sheet as text (dates as ISO, whole numbers without .0), the row count
-    if the workbook says, and the sheet's name."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SourceError(f"not a readable XLSX workbook ({exc})") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on odd files
-        raise SourceError(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
-    names = wb.sheetnames
-    if not names:
-        raise SourceError("the workbook has no sheets")
-    if sheet is None:
-        ws = wb.worksheets[0]
-    else:
-        match = [n for n in names if n == sheet] or [n for n in names if n.lower() == sheet.lower()]
-        if not match:
-            raise SourceError(f"no sheet {sheet!r} (sheets: {', '.join(names)})")
-        ws = wb[match[0]]
-    try:
-        total = ws.max_row
-    except Exception:  # noqa: BLE001
-        total = None
-
-    def gen() -> Iterator[list[str]]:
-        try:
-            for row in ws.iter_rows(values_only=True):
-                yield [_xl_text(v) for v in row]
-        finally:
-            wb.close()
-
-    return gen(), total, ws.title
-
-
-def padded(rows: Iterator[tuple[int, list[str]]], width: int) -> Iterator[tuple[int, list[str]]]:
-    pad = [""] * width
-    for n, r in rows:
-        if len(r) < width:
-            r = r + pad[len(r):]
-        yield n, r
 
 
 # A LineSpec built by setting its slots directly: half the cost of the dataclass __init__
@@ -229,8 +54,6 @@ _LINE_FIELDS = ("serial", "start", "end", "service_level", "sku", "annual_cost",
 
 
 def _line_factory() -> Callable[..., LineSpec]:
-    from dataclasses import fields
-
     if tuple(f.name for f in fields(LineSpec)) != _LINE_FIELDS:  # pragma: no cover
         return LineSpec
     new = object.__new__
@@ -304,68 +127,8 @@ def line_status(raw: str) -> tuple[str, bool]:
     return "active", key in _ACTIVE
 
 
-# ---------------------------------------------------------------- tables
-class Table:
-    """One sheet or CSV file, its header found and its columns mapped."""
-
-    def __init__(self, file: str, fmt: str, rows: Iterator[list[str]], total: int | None) -> None:
-        self.file = file
-        self.format = fmt
-        self.total = total
-        self.header_row = 0
-        self.headers: list[str] = []
-        self.fields: dict[str, int] = {}
-        self.extra_cols: list[int] = []
-        self.first_rows: list[list[str]] = []
-        self._rows = rows
-        self._buffer: list[tuple[int, list[str]]] = []
-
-    def find_header(self) -> bool:
-        best_n, best_row = 0, None
-        seen = []
-        for n, row in enumerate(self._rows, start=1):
-            seen.append((n, row))
-            cells = [c.strip() for c in row]
-            if any(cells) and not self.first_rows:
-                self.first_rows.append(cells)
-            fields, _ = map_headers(cells)
-            if len(fields) > best_n:
-                best_n, best_row = len(fields), (n, cells, fields)
-            if n >= HEADER_SEARCH_ROWS:
-                break
-        if best_row is None or (best_n < 2 and "serial" not in best_row[2]):
-            self._buffer = seen
-            return False
-        n, cells, fields = best_row
-        self.header_row = n
-        while cells and not cells[-1]:
-            cells.pop()
-        self.headers = cells
-        self.fields, self.extra_cols = map_headers(cells)
-        self._buffer = [(m, r) for m, r in seen if m > n]
-        return True
-
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(Excel row number, cells) after the header; rows may be shorter than the header
-        (pad them with :func:`padded`, or inline in a hot loop)."""
-        after = [r for _, r in self._buffer]
-        return enumerate(chain(after, self._rows), self.header_row + 1)
-
-    def where(self, row: int, col: int | None) -> str:
-        if col is None:
-            return f"row {row}"
-        return f'row {row}, column "{self.headers[col]}"'
-
-    def seen_headers(self) -> str:
-        cells = self.headers or (self.first_rows[0] if self.first_rows else [])
-        shown = [c for c in cells if c][:20]
-        return ", ".join(shown) if shown else "(nothing: the file is empty)"
-
-
-def parse_table(parsed: Any, table: Table, order: DateOrder, progress: Progress | None) -> None:
+def parse_table(parsed: Parsed, table: Table, order: DateOrder, progress: Progress | None) -> None:
     """Validate one table into ``parsed`` (an importer.Parsed)."""
-    from smartnet_tui.store.importer import Problem
-
     file = table.file
     if not table.find_header():
         cells = table.first_rows[0] if table.first_rows else []
@@ -410,10 +173,7 @@ _FIELD_WORDS = {"serial": "serial", "end": "end date", "contract": "contract num
 
 
 class _Builder:
-    def __init__(self, parsed: Any, table: Table, order: DateOrder, progress: Progress | None) -> None:
-        from smartnet_tui.store.importer import Problem
-
-        self.Problem = Problem
+    def __init__(self, parsed: Parsed, table: Table, order: DateOrder, progress: Progress | None) -> None:
         self.parsed = parsed
         self.table = table
         self.file = table.file
@@ -426,10 +186,10 @@ class _Builder:
         self.eox_cols = [(k, f[k]) for k in EOX_DATE_FIELDS if k in f]
 
     def error(self, row: int, col: int | None, message: str) -> None:
-        self.parsed.errors.append(self.Problem(self.file, self.table.where(row, col), message))
+        self.parsed.errors.append(Problem(self.file, self.table.where(row, col), message))
 
     def warn(self, row: int, col: int | None, message: str) -> None:
-        self.parsed.warnings.append(self.Problem(self.file, self.table.where(row, col), message))
+        self.parsed.warnings.append(Problem(self.file, self.table.where(row, col), message))
 
     def date(self, row: list[str], n: int, col: int | None) -> tuple[date | None, bool]:
         if col is None:
@@ -689,7 +449,7 @@ class _ContractLines(_Builder):
         i_contract, i_type = c("contract"), c("product_type")
         instances, groups = self.instances, self.groups
         parent_of = {}
-        for n, row in pending:
+        for _n, row in pending:
             inst = row[i_inst].strip() if i_inst is not None else ""
             if inst:
                 parent_of[inst] = row[i_parent].strip()
@@ -762,7 +522,7 @@ class _Devices(_Builder):
                     self.error(n, i_crit, f"{row[i_crit].strip()!r} is not one of {', '.join(CRITICALITIES)}")
                     ok = False
 
-            def txt(i: int | None) -> str | None:
+            def txt(i: int | None, row: list[str] = row) -> str | None:
                 return (row[i].strip() or None) if i is not None else None
 
             pid = txt(i_pid)
@@ -815,11 +575,9 @@ class _EoXRows(_Builder):
         self.stats.update(rows=rows_read, eox=len(self.parsed.eox))
 
 
-def read_tabular(parsed: Any, path: Path, fmt: str, data: bytes | None, order: DateOrder,
+def read_tabular(parsed: Parsed, path: Path, fmt: str, data: bytes | None, order: DateOrder,
                  sheet: str | None, progress: Progress | None) -> None:
     """Read a CSV or XLSX file into ``parsed``; unreadable files are one error."""
-    from smartnet_tui.store.importer import Problem
-
     file = str(path)
     try:
         if fmt == "xlsx":

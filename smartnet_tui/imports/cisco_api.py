@@ -21,6 +21,7 @@ from typing import Any
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
 from smartnet_tui.domain.model import EoX, LineSpec, normalise_serial
 from smartnet_tui.domain.service_levels import normalise_service_level
+from smartnet_tui.imports.parsed import Parsed, Problem
 
 
 def api_kind(doc: Any) -> str | None:
@@ -48,10 +49,7 @@ def _text(v: Any) -> str:
 
 
 class _Api:
-    def __init__(self, parsed: Any, file: str, order: DateOrder, today: date) -> None:
-        from smartnet_tui.store.importer import Problem
-
-        self.Problem = Problem
+    def __init__(self, parsed: Parsed, file: str, order: DateOrder, today: date) -> None:
         self.parsed = parsed
         self.file = file
         self.order = order
@@ -59,10 +57,10 @@ class _Api:
         self.stats = parsed.stats_for(file)
 
     def error(self, path: str, message: str) -> None:
-        self.parsed.errors.append(self.Problem(self.file, path, message))
+        self.parsed.errors.append(Problem(self.file, path, message))
 
     def warn(self, path: str, message: str) -> None:
-        self.parsed.warnings.append(self.Problem(self.file, path, message))
+        self.parsed.warnings.append(Problem(self.file, path, message))
 
     def date(self, path: str, raw: Any, order: DateOrder | None = None) -> tuple[date | None, bool]:
         text = _text(raw)
@@ -99,7 +97,7 @@ class _Records:
 
 
 # ---------------------------------------------------------------- SN2INFO
-def parse_sn2info(parsed: Any, file: str, doc: Any, order: DateOrder, today: date) -> None:
+def parse_sn2info(parsed: Parsed, file: str, doc: Any, order: DateOrder, today: date) -> None:
     api = _Api(parsed, file, order, today)
     lines: dict[str, dict[str, LineSpec]] = {}
     first_row: dict[str, str] = {}
@@ -192,7 +190,7 @@ def _date_order(fmt: Any, default: DateOrder) -> DateOrder:
     return default
 
 
-def parse_eox_api(parsed: Any, file: str, doc: Any, order: DateOrder, today: date) -> None:
+def parse_eox_api(parsed: Parsed, file: str, doc: Any, order: DateOrder, today: date) -> None:
     api = _Api(parsed, file, order, today)
     recs = _Records(api, doc, "EOXRecord", "expected a list of EoX records",
                     "expected an EoX record")

@@ -7,8 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from smartnet_tui.imports.planner import import_files
 from smartnet_tui.store.db import Store, StoreError
-from smartnet_tui.store.importer import import_files
 
 DEMO_FILES = ("estate.yaml", "eox.json")
 

@@ -166,7 +166,7 @@ def test_import_errors_exit_2_and_leave_the_database_unchanged(cli, src, db, fil
     assert code == 2
     lines = error_lines(err)
     assert len(lines) == len(expected), err
-    for line, (prefix, fragment) in zip(lines, expected):
+    for line, (prefix, fragment) in zip(lines, expected, strict=True):
         body = line.removeprefix("smartnet: error: ")
         assert body.startswith(prefix), f"{body!r} should start with {prefix!r}"
         assert fragment in body, f"{fragment!r} not in {body!r}"

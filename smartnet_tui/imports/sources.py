@@ -61,16 +61,6 @@ def line_of(container: Any, key: Any) -> int | None:
     return fn(key) if fn else None
 
 
-def sniff_format(path: Path, head: bytes) -> str:
-    """'json' or 'yaml', by content first and the extension second."""
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped[:1] in (b"{", b"["):
-        return "json"
-    if path.suffix.lower() == ".json" and stripped:
-        return "json"
-    return "yaml"
-
-
 _YAML_EXTS = (".yaml", ".yml")
 _TABLE_EXTS = (".csv", ".tsv", ".xls", ".xlsx", ".xlsm")
 _YAML_KEY = re.compile(r"^(?:---|%YAML|[A-Za-z_][\w\- ]*:(?:\s|$)|- )")
@@ -113,19 +103,6 @@ def detect_format(path: Path, head: bytes) -> str:
         if any(d in line for d in (",", ";", "\t", "|")):
             return "csv"
     return "yaml"
-
-
-def load_source(path: Path) -> Any:
-    """Parse a YAML or JSON file; raise SourceError with a one-line reason."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("no such file") from None
-    except IsADirectoryError:
-        raise SourceError("is a directory, not a file") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read ({exc.strerror})") from None
-    return parse_source(sniff_format(path, data[:4096]), data)
 
 
 def parse_source(kind: str, data: bytes) -> Any:

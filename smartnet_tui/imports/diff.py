@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from smartnet_tui.domain.changes import Change
+from smartnet_tui.domain.changes import (
+    Change,
+    DeleteContract,
+    DeleteDevice,
+    DeleteEoX,
+    PutContract,
+    PutDevice,
+    PutEoX,
+)
 from smartnet_tui.domain.model import Estate
+from smartnet_tui.store import converters as cv
+from smartnet_tui.store.journal import change_to_record_parts
 
 _NOUN = {"devices": "device", "contracts": "contract", "eox": "EoX row"}
 
@@ -156,10 +166,6 @@ def change_counts(before: Estate, changes: Sequence[Change]) -> dict[str, int]:
     """How many lines were added, dropped, terminated, moved; devices added; status
     changes (device, contract and line); contracts and EoX rows added, changed, removed.
     Zero counts are left out. Works on domain objects: cheap even for 200,000 lines."""
-    from smartnet_tui.domain.changes import (
-        DeleteContract, DeleteDevice, DeleteEoX, PutContract, PutDevice, PutEoX,
-    )
-
     n: dict[str, int] = {}
 
     def bump(key: str, by: int = 1) -> None:
@@ -216,9 +222,6 @@ def summary_line(counts: Mapping[str, int]) -> str:
 
 def describe_changes(before: Estate, changes: Sequence[Change], limit: int = 50) -> list[str]:
     """Describe domain changes against the estate they apply to."""
-    from smartnet_tui.store import converters as cv
-    from smartnet_tui.store.db import change_to_record_parts
-
     records = []
     for ch in changes:
         table, key, after = change_to_record_parts(ch)
