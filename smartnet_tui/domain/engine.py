@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
-from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.domain.model import (
+    SEVERITY_ORDER,
+    SEVERITY_RANK,
     Alert,
     Contract,
     ContractStatus,
@@ -21,10 +23,19 @@ from smartnet_tui.domain.model import (
     EoX,
     Estate,
     Line,
+    Renewal,
+    RenewalLine,
 )
+from smartnet_tui.domain.renewals import LAST_DATE_TO_RENEW, contract_renewals, plus_days, sum_known
+from smartnet_tui.gcpause import bulk_allocation
 
 ONE_DAY = timedelta(days=1)
 _CRIT_SEVERITY = {"critical": "critical", "high": "high"}
+DUPLICATE_DAYS = 30  # an overlap this long or longer is paying twice
+UNCONFIRMED_DAYS = 7  # an ordered renewal not in the data this close to its end
+TRIAGE_SHIFT_DAYS = 14  # triage lowers expiring/review only while more days are left
+SLOWED_TRIAGE_STATES = ("quote requested", "quote received", "PO raised")
+UNCONFIRMED_TRIAGE_STATES = ("PO raised", "ordered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +49,6 @@ class Policy:
 def covering_lines(lines: Sequence[Line], day: date) -> list[Line]:
     """The lines that count and cover ``day``."""
     return [ln for ln in lines if ln.counts and ln.begins <= day <= ln.end]
-
-
-def compute_coverage(lines: Sequence[Line], today: date, due_days: int) -> Coverage:
-    """Coverage of one serial from its lines (any contract, any status)."""
-    return scan_coverage(lines, today, due_days)[0]
 
 
 def scan_coverage(lines: Sequence[Line], today: date, due_days: int) -> tuple[Coverage, list[Line]]:
@@ -98,16 +104,6 @@ def contract_end(contract: Contract, lines: Sequence[Line]) -> date | None:
     return max((ln.end for ln in lines if not ln.terminated), default=contract.end)
 
 
-def renewal_bucket(days_left: int, policy: Policy) -> str:
-    if days_left < 0:
-        return "expired"
-    if days_left <= policy.due_days:
-        return "due"
-    if days_left <= policy.review_days:
-        return "review"
-    return "ok"
-
-
 def contract_annual_cost(contract: Contract, lines: Sequence[Line]) -> float | None:
     if contract.annual_cost is not None:
         return contract.annual_cost
@@ -124,7 +120,6 @@ class ContractFacts:
     end: date | None
     serials: tuple[str, ...]
     annual_cost: float | None
-    has_live: bool
 
 
 def contract_facts(estate: Estate, contract: Contract) -> ContractFacts:
@@ -136,34 +131,29 @@ def contract_facts(estate: Estate, contract: Contract) -> ContractFacts:
         contract_end(contract, lines),
         tuple(sorted({ln.serial for ln in live})),
         contract_annual_cost(contract, lines),
-        bool(live),
     )
 
 
 def compute_contract_status(
     estate: Estate, contract: Contract, policy: Policy, facts: ContractFacts | None = None
 ) -> ContractStatus:
+    """A contract's renewals and its ``renewal``: the most urgent of them, ``cancelled`` for
+    a cancelled contract, ``not needed`` when no line is left to renew."""
     if facts is None:
         facts = contract_facts(estate, contract)
     end, serials, cost = facts.end, facts.serials, facts.annual_cost
+    days = (end - policy.today).days if end else None
     if contract.status == "cancelled":
-        days = (end - policy.today).days if end else None
         return ContractStatus(contract.number, end, days, "cancelled", serials, cost)
-    if end is None:
-        return ContractStatus(contract.number, None, None, "ok", serials, cost)
-    days_left = (end - policy.today).days
-    renewal = renewal_bucket(days_left, policy)
-    if renewal in ("expired", "due", "review") and facts.has_live and end < date.max:
-        after = end + ONE_DAY
-        if all(_covered_elsewhere(estate, s, contract.number, after) for s in serials):
-            renewal = "renewed"
-    return ContractStatus(contract.number, end, days_left, renewal, serials, cost)
-
-
-def _covered_elsewhere(estate: Estate, serial: str, number: str, day: date) -> bool:
-    return any(
-        ln.contract != number and ln.counts and ln.covers(day)
-        for ln in estate.lines_by_serial.get(serial, ())
+    renewals = contract_renewals(
+        estate, contract, policy.today, policy.due_days, policy.review_days
+    )
+    if not renewals:
+        return ContractStatus(contract.number, end, days, "not needed", serials, cost)
+    first = renewals[0]
+    return ContractStatus(
+        contract.number, first.end, first.days_left, first.status, serials, cost,
+        renewals, first.deadline,
     )
 
 
@@ -182,19 +172,23 @@ def serial_alerts(
     out: list[Alert] = []
     if covering is None:
         covering = covering_lines(lines, today)
-    active = device is not None and device.status == "active"
+    active = device if device is not None and device.status == "active" else None
     name = _device_name(serial, device)
 
     if active and coverage.status == "lapsed":
         out.append(_serial_alert(
-            name, "lapsed", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
-            f"coverage lapsed on {coverage.coverage_end} ({-coverage.days_left} days ago)",
+            name, "lapsed", _CRIT_SEVERITY.get(active.criticality, "medium"), serial,
+            f"coverage lapsed on {coverage.coverage_end} ({-(coverage.days_left or 0)} days ago)",
             days_left=coverage.days_left,
         ))
     elif active and coverage.status == "uncovered":
         extra = f"; a line starts {coverage.next_start}" if coverage.next_start else ""
+        attach = eox.end_of_service_attach if eox else None
+        if attach is not None and attach < today:
+            extra += (f"; {active.pid} passed its end of service attach on {attach}: "
+                      "it can no longer be added to a contract")
         out.append(_serial_alert(
-            name, "uncovered", _CRIT_SEVERITY.get(device.criticality, "medium"), serial,
+            name, "uncovered", _CRIT_SEVERITY.get(active.criticality, "medium"), serial,
             f"active device on no active contract line{extra}",
         ))
     if device is not None and device.status in ("spare", "decommissioned") and covering:
@@ -210,17 +204,18 @@ def serial_alerts(
             f"covered by {', '.join(coverage.contracts)} but not in the inventory",
             days_left=coverage.days_left,
         ))
-    if len({ln.contract for ln in covering}) >= 2:
+    overlaps = duplicate_overlaps(lines, today, plus_days(today, policy.review_days))
+    if overlaps:
         out.append(_serial_alert(
             name, "duplicate", "medium", serial,
-            f"covered twice today, by {', '.join(coverage.contracts)}",
-            days_left=coverage.days_left,
+            "; ".join(_overlap_text(*ov) for ov in overlaps),
+            days_left=max((overlaps[0][0] - today).days, 0),
         ))
     ldos = eox.last_date_of_support if eox else None
     if active and ldos is not None and ldos < today:
         out.append(_serial_alert(
             name, "end_of_support", "high", serial,
-            f"{device.pid} passed its last date of support on {ldos}",
+            f"{active.pid} passed its last date of support on {ldos}",
             days_left=(ldos - today).days,
         ))
     if device is not None and ldos is not None:
@@ -233,7 +228,7 @@ def serial_alerts(
                 f"last date of support {ldos}",
                 days_left=(ldos - today).days,
             ))
-    if active and device.criticality == "critical" and covering:
+    if active and active.criticality == "critical" and covering:
         if not any(ln.service_level is not None and ln.service_level.fast_response for ln in covering):
             levels = ", ".join(sorted({str(ln.service_level or "no level") for ln in covering}))
             out.append(_serial_alert(
@@ -244,65 +239,151 @@ def serial_alerts(
     return out
 
 
-def contract_alerts(
-    estate: Estate, contract: Contract, status: ContractStatus, policy: Policy
-) -> list[Alert]:
+def duplicate_overlaps(
+    lines: Sequence[Line], today: date, horizon: date
+) -> list[tuple[date, date, str, str]]:
+    """(start, end, contract, contract) of every overlap of 30 days or more (inclusive)
+    between lines of two different contracts that runs today or starts by ``horizon``."""
+    live = [ln for ln in lines if ln.counts and ln.end >= today and ln.begins <= horizon]
+    found: set[tuple[date, date, str, str]] = set()
+    for i, a in enumerate(live):
+        for b in live[i + 1:]:
+            if a.contract == b.contract:
+                continue
+            start, end = max(a.begins, b.begins), min(a.end, b.end)
+            if start > horizon or end < today or (end - start).days + 1 < DUPLICATE_DAYS:
+                continue
+            first, second = sorted((a.contract, b.contract))
+            found.add((start, end, first, second))
+    return sorted(found)
+
+
+def _overlap_text(start: date, end: date, first: str, second: str) -> str:
+    if start == date.min:
+        return f"covered twice until {end}, by {first} and {second}"
+    days = (end - start).days + 1
+    return f"covered twice from {start} to {end} ({days} days), by {first} and {second}"
+
+
+def _lower(severity: str) -> str:
+    return SEVERITY_ORDER[min(SEVERITY_RANK[severity] + 1, len(SEVERITY_ORDER) - 1)]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def _names(lines: Sequence[RenewalLine], limit: int = 5) -> str:
+    names = [f"{ln.hostname} ({ln.serial})" if ln.hostname else ln.serial for ln in lines]
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+def renewal_alerts(renewal: Renewal, policy: Policy) -> list[Alert]:
+    """The alerts about one renewal: expiring/review (shifted by triage), unconfirmed and
+    renewal_blocked about the contract, will_lapse about each device it leaves uncovered."""
+    r, today = renewal, policy.today
+    n, state, end = r.contract, r.state, r.end
     out: list[Alert] = []
-    n = contract.number
-    count = len(status.serials)
-    if status.renewal == "due":
-        out.append(Alert(
-            "expiring", "high" if status.days_left <= 30 else "medium", n,
-            f"contract {n} ends {status.end} (in {status.days_left} days), {count} serial{'s' * (count != 1)}: renew now",
-            subject_type="contract", days_left=status.days_left,
-            reason=f"ends {status.end} (in {status.days_left} days), {count} serial{'s' * (count != 1)}: renew now",
-        ))
-    elif status.renewal == "review":
-        out.append(Alert(
-            "review", "low", n,
-            f"contract {n} ends {status.end} (in {status.days_left} days): review with the partner",
-            subject_type="contract", days_left=status.days_left,
-            reason=f"ends {status.end} (in {status.days_left} days): review with the partner",
-        ))
-    if status.renewal in ("due", "review"):
-        blocked = []
-        for serial in status.serials:
-            eox = estate.eox_for(serial)
-            if eox and eox.end_of_contract_renewal and eox.end_of_contract_renewal < policy.today:
-                blocked.append(serial)
-        if blocked:
-            pids = sorted({estate.devices[s].pid for s in blocked})
-            reason = (f"{len(blocked)} device{'s' * (len(blocked) != 1)} ({', '.join(pids)}) "
-                      f"{'are' if len(blocked) != 1 else 'is'} past end of contract renewal: "
-                      "plan the refresh")
-            out.append(Alert(
-                "renewal_blocked", "high", n, f"contract {n}: {reason}",
-                subject_type="contract", days_left=status.days_left, reason=reason,
-            ))
+    renew = [ln for ln in r.lines if ln.disposition == "renew"]
+    if r.status in ("due", "review"):
+        if r.status == "due":
+            kind, severity, action = "expiring", ("high" if r.days_left <= 30 else "medium"), "renew now"
+        else:
+            kind, severity, action = "review", "low", "review with the partner"
+        if state in SLOWED_TRIAGE_STATES and r.days_left > TRIAGE_SHIFT_DAYS:
+            severity = _lower(severity)
+        if state == "ordered":
+            severity, action = "info", "ordered: record the new contract when it arrives"
+        elif state == "do not renew":
+            severity, action = "info", "marked do not renew"
+        elif state != "to review":
+            action = f"{action} ({state})"
+        when = f"ends {end}"
+        if r.deadline_reason == LAST_DATE_TO_RENEW:
+            pids = sorted({ln.pid or ln.serial for ln in renew if ln.deadline == r.deadline})
+            when += f", order by {r.deadline}, last date to renew for {', '.join(pids)}"
+        reason = f"{when} (in {r.days_left} days), {_plural(len(renew), 'line')} to renew: {action}"
+        out.append(Alert(kind, severity, n, f"contract {n} {reason}", subject_type="contract",
+                         days_left=r.days_left, reason=reason))
+    if state in UNCONFIRMED_TRIAGE_STATES and renew and (end - today).days <= UNCONFIRMED_DAYS:
+        gap = (end - today).days
+        when = f"ended {end} ({-gap} days ago)" if gap < 0 else f"ends {end} (in {gap} days)"
+        reason = (f"{state} but {_plural(len(renew), 'line')} still not renewed in the data; "
+                  f"{when}: record the new contract")
+        out.append(Alert("unconfirmed", "high", n, f"contract {n}: {reason}",
+                         subject_type="contract", days_left=r.days_left, reason=reason))
+    blocked = [ln for ln in r.lines if ln.disposition == "blocked" and ln.active]
+    if blocked and today <= end:
+        why = ", ".join(sorted({ln.reason or "" for ln in blocked}))
+        reason = (f"{_plural(len(blocked), 'device')} can no longer be renewed ({why}): "
+                  f"{_names(blocked)}; support ends {end}: plan the refresh")
+        out.append(Alert("renewal_blocked", "high", n, f"contract {n}: {reason}",
+                         subject_type="contract", days_left=(end - today).days, reason=reason))
+    if state == "do not renew" and r.days_left <= policy.review_days and today <= end:
+        for ln in r.lines:
+            if ln.active and ln.disposition != "renewed":
+                name = f"{ln.hostname} ({ln.serial})" if ln.hostname else ln.serial
+                reason = (f"contract {n} is marked do not renew and nothing covers it after "
+                          f"{end}: support ends then")
+                out.append(Alert(
+                    "will_lapse", _CRIT_SEVERITY.get(ln.criticality or "", "medium"), ln.serial,
+                    f"{name}: {reason}", days_left=(end - today).days, reason=reason,
+                ))
     return out
 
 
-def coterm_alerts(estate: Estate, statuses: dict[str, ContractStatus]) -> dict[str, Alert]:
-    groups: dict[str, list[tuple[str, date]]] = {}
-    for number, st in statuses.items():
-        if st.renewal not in ("ok", "review", "due") or st.end is None:
+def contract_alerts(status: ContractStatus, policy: Policy) -> list[Alert]:
+    """Every alert of a contract's renewals."""
+    return [a for r in status.renewals for a in renewal_alerts(r, policy)]
+
+
+CotermKey = tuple[str, str, str]  # (level code, reseller, currency)
+
+
+def coterm_facts(status: ContractStatus) -> tuple[tuple[tuple[str, date, str, str, str], ...], frozenset[str]]:
+    """What co-term grouping reads of one contract: its candidate renewals as (level, end,
+    reseller, currency, contract) and the other contracts its lines renew or are renewed by
+    (only the first half: the other half is the other contract's)."""
+    members = []
+    links = set()
+    for r in status.renewals:
+        if r.status in ("ok", "review", "due") and r.service_level is not None:
+            members.append((r.service_level, r.end, r.reseller or "", r.currency or "", r.contract))
+        for ln in r.lines:
+            if ln.renewed_by is not None and ln.renewed_by != status.number:
+                links.add(ln.renewed_by)
+    return tuple(members), frozenset(links)
+
+
+def coterm_alerts(statuses: dict[str, ContractStatus]) -> dict[CotermKey, Alert]:
+    """One info alert per (service level, reseller, currency) whose renewals in ok, review
+    or due end on different dates, leaving out contracts whose lines renew one another."""
+    linked: dict[str, set[str]] = {}
+    groups: dict[CotermKey, list[tuple[date, str]]] = {}
+    for st in statuses.values():
+        members, links = coterm_facts(st)
+        for other in links:
+            linked.setdefault(st.number, set()).add(other)
+            linked.setdefault(other, set()).add(st.number)
+        for code, end, reseller, currency, number in members:
+            groups.setdefault((code, reseller, currency), []).append((end, number))
+    out: dict[CotermKey, Alert] = {}
+    for key, group in groups.items():
+        numbers = {num for _, num in group}
+        kept = [(end, num) for end, num in group if not (linked.get(num, set()) & numbers)]
+        if len({end for end, _ in kept}) < 2:
             continue
-        level = estate.contracts[number].level
-        if level is None:
-            continue
-        groups.setdefault(level.code, []).append((number, st.end))
-    out = {}
-    for code, members in groups.items():
-        if len({end for _, end in members}) < 2:
-            continue
-        members.sort(key=lambda m: (m[1], m[0]))
-        listing = ", ".join(f"{num} ({end})" for num, end in members)
-        reason = (f"{len(members)} {code} contracts end on different dates: {listing}; "
+        kept.sort()
+        code, reseller, currency = key
+        listing = ", ".join(f"{num} ({end})" for end, num in kept)
+        scope = "".join((f" with {reseller}" if reseller else "", f" in {currency}" if currency else ""))
+        reason = (f"{len(kept)} {code} renewals{scope} end on different dates: {listing}; "
                   "co-term them onto one end date")
-        out[code] = Alert(
+        out[key] = Alert(
             "coterm", "info", code, reason,
             subject_type="service_level",
-            related=tuple(num for num, _ in members),
+            related=tuple(dict.fromkeys(num for _, num in kept)),
             reason=reason,
         )
     return out
@@ -323,12 +404,12 @@ def _device_name(serial: str, device: Device | None) -> str:
 # --------------------------------------------------------------------------- analysis
 @dataclass(frozen=True, slots=True)
 class Summary:
-    due: int
-    review: int
+    due: int  # renewals due
+    review: int  # renewals in review
     lapsed: int
     uncovered: int
     wasted: int
-    cost_at_stake: dict[str, float]  # annual cost of due and review contracts, by currency
+    cost_at_stake: dict[str, Decimal]  # annual cost of due and review renewals, by currency
     alerts: int
     critical: int
 
@@ -348,12 +429,13 @@ class Analysis:
     coverage: dict[str, Coverage] = field(default_factory=dict)
     contract_status: dict[str, ContractStatus] = field(default_factory=dict)
     serial_alerts: dict[str, list[Alert]] = field(default_factory=dict)
+    # alerts of each contract's renewals (will_lapse ones are about a serial)
     contract_alerts: dict[str, list[Alert]] = field(default_factory=dict)
-    coterm: dict[str, Alert] = field(default_factory=dict)
+    coterm: dict[CotermKey, Alert] = field(default_factory=dict)
     _sorted: list[Alert] | None = None
     _facts: dict[str, ContractFacts] = field(default_factory=dict)
     # what co-term grouping reads of each contract, to know when to redo the groups
-    _coterm_keys: dict[str, tuple] = field(default_factory=dict)
+    _coterm_keys: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.recompute()
@@ -371,24 +453,22 @@ class Analysis:
         self._coterm_keys.clear()
         self._refresh_serials(self.estate.serials())
         self._refresh_contracts(self.estate.contracts.keys())
-        self.coterm = coterm_alerts(self.estate, self.contract_status)
+        self.coterm = coterm_alerts(self.contract_status)
         self._sorted = None
 
     def refresh(self, serials: Iterable[str] = (), contracts: Iterable[str] = ()) -> None:
         """Recompute what depends on these serials and contracts after an edit.
 
-        A serial's lines may change the renewal status of every contract that covers it,
-        so those contracts are refreshed too; co-term groups are cheap and redone whole.
+        A serial's lines, device and EoX decide the dispositions of every contract line on
+        it, so the contracts with a line on it are refreshed too; co-term groups are redone
+        whole when what they read has moved.
         """
         serials = set(serials)
         numbers = set(contracts) | self.estate.contracts_of(serials)
         self._refresh_serials(serials)
         if self._refresh_contracts(numbers):
-            self.coterm = coterm_alerts(self.estate, self.contract_status)
+            self.coterm = coterm_alerts(self.contract_status)
         self._sorted = None
-
-    def with_policy(self, policy: Policy) -> Analysis:
-        return Analysis(self.estate, policy)
 
     def _refresh_serials(self, serials: Iterable[str]) -> None:
         estate, policy = self.estate, self.policy
@@ -411,10 +491,11 @@ class Analysis:
                 and device.status == "active"
                 and device.criticality != "critical"
                 and covering
-                and len(cov.contracts) == 1
+                and _one_contract(lines)
             ):
-                # the common case, an active non-critical device covered by one contract
-                # and with no EoX row, has nothing to say: skip the rules
+                # the common case, an active non-critical device whose lines are all of one
+                # contract (no duplicate possible), covered today and with no EoX row, has
+                # nothing to say: skip the rules
                 alerts_of.pop(s, None)
                 continue
             alerts = serial_alerts(s, device, lines, cov, eox, policy, covering)
@@ -441,11 +522,11 @@ class Analysis:
                 facts = self._facts[n] = contract_facts(estate, contract)
             st = compute_contract_status(estate, contract, policy, facts)
             self.contract_status[n] = st
-            key = (st.renewal, st.end, contract.service_level)
+            key = coterm_facts(st)
             if self._coterm_keys.get(n) != key:
                 self._coterm_keys[n] = key
                 moved = True
-            alerts = contract_alerts(estate, contract, st, policy)
+            alerts = contract_alerts(st, policy)
             if alerts:
                 self.contract_alerts[n] = alerts
             else:
@@ -464,29 +545,40 @@ class Analysis:
         return self._sorted
 
     def alerts_for_serial(self, serial: str) -> list[Alert]:
-        return sorted(self.serial_alerts.get(serial, ()), key=lambda a: a.sort_key)
+        """The alerts about this serial (will_lapse included)."""
+        out = list(self.serial_alerts.get(serial, ()))
+        for number in sorted(self.estate.contracts_of((serial,))):
+            out.extend(a for a in self.contract_alerts.get(number, ()) if a.subject == serial
+                       and a.subject_type == "serial")
+        return sorted(out, key=lambda a: a.sort_key)
 
     def alerts_for_contract(self, number: str) -> list[Alert]:
+        """The alerts of this contract's renewals and of the co-term groups it is in."""
         out = list(self.contract_alerts.get(number, ()))
-        contract = self.estate.contracts.get(number)
-        if contract is not None and contract.level is not None:
-            co = self.coterm.get(contract.level.code)
-            if co is not None and number in co.related:
-                out.append(co)
+        out.extend(co for co in self.coterm.values() if number in co.related)
         return sorted(out, key=lambda a: a.sort_key)
+
+    def renewals(self) -> list[Renewal]:
+        """Every renewal of every contract, in worklist order."""
+        out = [r for st in self.contract_status.values() for r in st.renewals]
+        out.sort(key=lambda r: r.sort_key)
+        return out
+
+    def renewal(self, number: str, end: date) -> Renewal | None:
+        st = self.contract_status.get(number)
+        return st.renewal_ending(end) if st is not None else None
 
     def summary(self) -> Summary:
         due = review = 0
-        at_stake: dict[str, float] = {}
-        for number, st in self.contract_status.items():
-            if st.renewal in ("due", "review"):
-                if st.renewal == "due":
-                    due += 1
-                else:
-                    review += 1
-                if st.annual_cost:
-                    cur = self.estate.contracts[number].currency or ""
-                    at_stake[cur] = round(at_stake.get(cur, 0.0) + st.annual_cost, 2)
+        at_stake: dict[str, list[Decimal | None]] = {}
+        for st in self.contract_status.values():
+            for r in st.renewals:
+                if r.status in ("due", "review"):
+                    if r.status == "due":
+                        due += 1
+                    else:
+                        review += 1
+                    at_stake.setdefault(r.currency or "", []).append(r.annual_cost)
         lapsed = uncovered = wasted = 0
         critical = 0
         total = 0
@@ -502,5 +594,13 @@ class Analysis:
                     wasted += 1
         for lst in self.contract_alerts.values():
             total += len(lst)
+            critical += sum(a.severity == "critical" for a in lst)
         total += len(self.coterm)
-        return Summary(due, review, lapsed, uncovered, wasted, dict(sorted(at_stake.items())), total, critical)
+        cost = {cur: amount for cur, costs in sorted(at_stake.items())
+                if (amount := sum_known(costs)) is not None}
+        return Summary(due, review, lapsed, uncovered, wasted, cost, total, critical)
+
+
+def _one_contract(lines: Sequence[Line]) -> bool:
+    first = lines[0].contract
+    return all(ln.contract == first for ln in lines)

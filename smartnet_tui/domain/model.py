@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from smartnet_tui.domain.service_levels import ServiceLevel, normalise_service_level
@@ -17,12 +18,29 @@ DEVICE_STATUSES = ("active", "spare", "decommissioned")
 CRITICALITIES = ("critical", "high", "normal", "low")
 CONTRACT_STATUSES = ("active", "cancelled")
 LINE_STATUSES = ("active", "terminated")
-TRIAGE_STATES = ("to review", "quote requested", "renew", "do not renew", "co-term")
+# A renewal's triage states, in the order work moves through them (the default first).
+TRIAGE_STATES = ("to review", "quote requested", "quote received", "PO raised", "ordered", "do not renew")
+# Older data files kept one triage per contract with these states; they map onto the new ones.
+LEGACY_TRIAGE_STATES = {"renew": "quote requested", "co-term": "to review"}
+# What a data file's contract-level `triage.state` may say (the new states and the old ones).
+CONTRACT_TRIAGE_STATES = (*TRIAGE_STATES, *LEGACY_TRIAGE_STATES)
 
-COVERAGE_STATUSES = ("covered", "expiring", "lapsed", "uncovered")
-RENEWAL_STATUSES = ("expired", "due", "review", "ok", "renewed", "cancelled")
-SEVERITIES = ("critical", "high", "medium", "low", "info")
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+# Every ordering and rank, defined once: most urgent first. The *_RANK dicts give a sort key.
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+COVERAGE_ORDER = ("lapsed", "uncovered", "expiring", "covered")
+COVERAGE_RANK = {s: i for i, s in enumerate(COVERAGE_ORDER)}
+# A renewal's status (issue order), then a cancelled contract's `renewal`.
+RENEWAL_ORDER = ("expired", "due", "review", "ok", "renewed", "not needed", "cancelled")
+RENEWAL_RANK = {s: i for i, s in enumerate(RENEWAL_ORDER)}
+# The statuses that still need a decision (the worklist without --all).
+OPEN_RENEWAL_STATUSES = ("expired", "due", "review")
+# A line's disposition in a renewal, in the order the rules decide it.
+DISPOSITIONS = ("renewed", "drop", "replace", "blocked", "renew")
+
+# Old names, kept while the CLI and TUI move to the ones above.
+SEVERITIES = SEVERITY_ORDER
+RENEWAL_STATUSES = RENEWAL_ORDER
 
 
 
@@ -51,6 +69,8 @@ class EoX:
     end_of_sw_maintenance: date | None = None
     end_of_contract_renewal: date | None = None
     last_date_of_support: date | None = None
+    # Cisco's EndOfSvcAttachDate: after it, the pid can no longer be added to a contract.
+    end_of_service_attach: date | None = None
     extra: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
@@ -69,11 +89,33 @@ class LineSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TriageEvent:
+    """One change of a renewal's triage state: when (ISO timestamp), by whom, to what."""
+
+    at: str
+    user: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
 class Triage:
+    """Where the work on a renewal stands.
+
+    A contract's ``renewal_triage`` holds one per renewal, keyed by the renewal's ``end``.
+    A contract's ``triage`` (``end`` None) is the single contract-level triage older data
+    files keep: it applies to the contract's most urgent open renewal (see
+    :func:`smartnet_tui.domain.renewals.resolve_triage`).
+    """
+
     state: str
     owner: str | None = None
     note: str | None = None
-    updated: str | None = None  # ISO timestamp of the edit
+    updated: str | None = None  # ISO timestamp of the last edit
+    end: date | None = None  # the renewal's end; None for a contract-level (legacy) triage
+    history: tuple[TriageEvent, ...] = ()
+
+
+DEFAULT_TRIAGE = Triage("to review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +129,20 @@ class Contract:
     annual_cost: float | None = None
     currency: str | None = None
     lines: tuple[LineSpec, ...] = ()
-    triage: Triage | None = None
+    triage: Triage | None = None  # contract-level, as older data files keep it
     extra: Mapping[str, object] = field(default_factory=dict, hash=False)
+    renewal_triage: tuple[Triage, ...] = ()  # one per renewal (each with its ``end``)
 
     @property
     def level(self) -> ServiceLevel | None:
         return normalise_service_level(self.service_level) if self.service_level else None
+
+    def triage_for(self, end: date) -> Triage | None:
+        """The triage recorded for the renewal ending ``end``, if any."""
+        for t in self.renewal_triage:
+            if t.end == end:
+                return t
+        return None
 
 
 @dataclass(slots=True, eq=True, unsafe_hash=True)
@@ -167,13 +217,103 @@ class Coverage(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class RenewalLine:
+    """One line of a renewal and what to do with it (docs/rules.md, "Dispositions")."""
+
+    contract: str
+    index: int  # the line's position in its contract's ``lines``
+    serial: str
+    hostname: str | None
+    pid: str | None
+    criticality: str | None  # None when the serial is not in the inventory
+    device_status: str | None  # active | spare | decommissioned; None: not in the inventory
+    end: date
+    disposition: str  # renewed | drop | replace | blocked | renew
+    reason: str | None
+    renewed_by: str | None  # `renewed`: the contract of the line covering end + 1 furthest
+    max_end: date | None  # `renew`: the pid's last date of support, when known
+    deadline: date | None  # `renew`: the earlier of end and the pid's last date to renew
+    annual_cost: Decimal | None  # own cost, else the contract's shared equally; to the cent
+    estimated: bool  # the cost is a share of the contract's
+
+    @property
+    def active(self) -> bool:
+        return self.device_status == "active"
+
+
+@dataclass(frozen=True, slots=True)
+class Renewal:
+    """A contract's lines (not terminated) that end on the same date: one renewal decision.
+
+    Identified by ``(contract, end)``. ``days_left`` and ``due_date`` always come from
+    ``deadline``, whatever the status.
+    """
+
+    contract: str
+    end: date
+    deadline: date
+    deadline_reason: str  # "end" | "last date to renew"
+    due_date: date
+    days_left: int
+    status: str  # expired | due | review | ok | renewed | not needed
+    triage: Triage  # resolved: recorded, else the legacy contract triage, else "to review"
+    service_level: str | None  # the normalised code (the contract's, else its lines' one)
+    reseller: str | None
+    currency: str | None
+    annual_cost: Decimal | None  # sum of the lines' known costs; None when none is known
+    lines: tuple[RenewalLine, ...]
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return (self.contract, self.end)
+
+    @property
+    def state(self) -> str:
+        return self.triage.state
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Lines per disposition, every disposition present (zero when none)."""
+        out = dict.fromkeys(DISPOSITIONS, 0)
+        for ln in self.lines:
+            out[ln.disposition] += 1
+        return out
+
+    @property
+    def sort_key(self) -> tuple[int, date, str, date]:
+        """Worklist order: status, then deadline, then contract number (then end)."""
+        return (RENEWAL_RANK[self.status], self.deadline, self.contract, self.end)
+
+
+@dataclass(frozen=True, slots=True)
 class ContractStatus:
+    """A contract's renewal picture: ``renewal`` is the most urgent of its renewals.
+
+    ``end``, ``days_left`` and ``deadline`` are that renewal's (``days_left`` from its
+    deadline). A cancelled contract, or one with no line to renew, has no renewals: its
+    ``end`` is the latest end of its lines not terminated (else its own) and ``days_left``
+    counts to it.
+    """
+
     number: str
     end: date | None
     days_left: int | None
-    renewal: str  # expired | due | review | ok | renewed | cancelled
+    renewal: str  # expired | due | review | ok | renewed | not needed | cancelled
     serials: tuple[str, ...]
     annual_cost: float | None
+    renewals: tuple[Renewal, ...] = ()  # in worklist order
+    deadline: date | None = None
+
+    @property
+    def first(self) -> Renewal | None:
+        """The contract's first renewal in worklist order (what `triage` without --end sets)."""
+        return self.renewals[0] if self.renewals else None
+
+    def renewal_ending(self, end: date) -> Renewal | None:
+        for r in self.renewals:
+            if r.end == end:
+                return r
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +328,9 @@ class Alert:
     reason: str = ""  # the message without its subject's name, for a table beside the subject
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, int, str, str, str]:
         dl = self.days_left if self.days_left is not None else 1 << 30
-        return (SEVERITY_RANK[self.severity], dl, self.kind, self.subject)
+        return (SEVERITY_RANK[self.severity], dl, self.kind, self.subject, self.message)
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import TODAY, analyse, con, days, dev, eox, kinds, ln
 
 S = "FOC1111A0AA"
@@ -20,6 +19,12 @@ def of_kind(alerts, kind):
 def covering(number="C1", level="SNTP", end=400, serials=(S,), **kw):
     return con(number, *(ln(s) for s in serials), start=days(-30), end=days(end),
                service_level=level, **kw)
+
+
+def inventory(contracts):
+    """An active device for every serial of the contracts (a serial not in the inventory is
+    a `drop` line, whose renewal is `not needed`: issue 8)."""
+    return [dev(s) for s in sorted({spec.serial for c in contracts for spec in c.lines})]
 
 
 # -------------------------------------------------------------------- expiring / review
@@ -171,10 +176,11 @@ def test_no_duplicate(second):
     assert of_kind(alerts_of([dev(S)], contracts), "duplicate") == []
 
 
-def test_a_renewal_handover_on_the_same_day_is_a_duplicate_only_when_both_cover_today():
+def test_a_renewal_handover_overlapping_one_day_is_no_duplicate():
+    # issue 8: a duplicate is an overlap of 30 days or more
     old = con("OLD", ln(S), start=days(-365), end=TODAY)
     new = con("NEW", ln(S), start=TODAY, end=days(365))
-    assert kinds(of_kind(alerts_of([dev(S)], [old, new]), "duplicate")) == [("duplicate", "medium", S)]
+    assert of_kind(alerts_of([dev(S)], [old, new]), "duplicate") == []
     new2 = con("NEW", ln(S), start=days(1), end=days(365))
     assert of_kind(alerts_of([dev(S)], [old, new2]), "duplicate") == []
 
@@ -305,7 +311,7 @@ def test_coterm_one_alert_per_level_naming_the_contracts():
         covering("B1", level="SNT", end=200, serials=("X4",)),
         covering("B2", level="SNT", end=400, serials=("X5",)),
     ]
-    a = alerts_of([], cs)
+    a = alerts_of(inventory(cs), cs)
     co = of_kind(a, "coterm")
     assert sorted(kinds(co)) == [("coterm", "info", "SNT"), ("coterm", "info", "SNTP")]
     sntp = next(x for x in co if x.subject == "SNTP")
@@ -316,14 +322,14 @@ def test_coterm_one_alert_per_level_naming_the_contracts():
 
 def test_no_coterm_when_the_ends_are_the_same():
     cs = [covering("A1", end=200, serials=("X1",)), covering("A2", end=200, serials=("X2",))]
-    assert of_kind(alerts_of([], cs), "coterm") == []
+    assert of_kind(alerts_of(inventory(cs), cs), "coterm") == []
 
 
 def test_no_coterm_for_a_single_contract_or_different_levels():
     assert of_kind(alerts_of([], [covering("A1", end=100)]), "coterm") == []
     cs = [covering("A1", level="SNTP", end=100, serials=("X1",)),
           covering("A2", level="SNT", end=300, serials=("X2",))]
-    assert of_kind(alerts_of([], cs), "coterm") == []
+    assert of_kind(alerts_of(inventory(cs), cs), "coterm") == []
 
 
 @pytest.mark.parametrize("other_status", ["expired", "cancelled", "renewed"])
@@ -336,7 +342,7 @@ def test_coterm_only_counts_ok_review_due_contracts(other_status):
     else:  # A2 due but renewed by A1 covering X1... use its own renewal
         cs.append(covering("A2", end=20, serials=("X1",)))
         cs[0] = con("A1", ln("X1"), start=days(21), end=days(300), service_level="SNTP")
-    a = analyse([], cs)
+    a = analyse(inventory(cs), cs)
     assert a.contract_status["A2"].renewal == other_status
     assert of_kind(a.alerts(), "coterm") == []
 
@@ -344,16 +350,19 @@ def test_coterm_only_counts_ok_review_due_contracts(other_status):
 @pytest.mark.parametrize("end_days", [30, 100, 300])  # due, review, ok
 def test_coterm_counts_due_review_and_ok(end_days):
     cs = [covering("A1", end=end_days, serials=("X1",)), covering("A2", end=500, serials=("X2",))]
-    assert len(of_kind(alerts_of([], cs), "coterm")) == 1
+    assert len(of_kind(alerts_of(inventory(cs), cs), "coterm")) == 1
 
 
 def test_coterm_uses_the_contract_level_not_the_line_level():
     c1 = con("A1", ln("X1", service_level="SNT"), start=days(-30), end=days(100), service_level="SNTP")
     c2 = con("A2", ln("X2", service_level="SNT"), start=days(-30), end=days(300), service_level="SNTP")
-    assert kinds(of_kind(alerts_of([], [c1, c2]), "coterm")) == [("coterm", "info", "SNTP")]
+    assert kinds(of_kind(alerts_of(inventory([c1, c2]), [c1, c2]), "coterm")) == [
+        ("coterm", "info", "SNTP")]
+    # without a contract level, a renewal whose lines share one level takes it (issue 8:
+    # the item's service_level); lines of different levels give none
     c1 = con("A1", ln("X1", service_level="SNTP"), start=days(-30), end=days(100))
-    c2 = con("A2", ln("X2", service_level="SNTP"), start=days(-30), end=days(300))
-    assert of_kind(alerts_of([], [c1, c2]), "coterm") == []
+    c2 = con("A2", ln("X2", service_level="SNT"), start=days(-30), end=days(300))
+    assert of_kind(alerts_of(inventory([c1, c2]), [c1, c2]), "coterm") == []
 
 
 # -------------------------------------------------------------------- renewal_blocked
@@ -365,8 +374,14 @@ def test_renewal_blocked_for_due_and_review_contracts():
         assert PID in of_kind(a, "renewal_blocked")[0].message
 
 
-@pytest.mark.parametrize("end", [-10, 300])  # expired, ok
-def test_no_renewal_blocked_for_expired_or_ok(end):
+def test_renewal_blocked_for_an_ok_contract_too():
+    # issue 8: from the day after the last date to renew until the line end, whatever the status
+    a = alerts_of([dev(S, pid=PID)], [covering(end=300)], [eox(PID, end_of_contract_renewal=days(-1))])
+    assert kinds(of_kind(a, "renewal_blocked")) == [("renewal_blocked", "high", "C1")]
+
+
+@pytest.mark.parametrize("end", [-10])  # expired: the line has ended
+def test_no_renewal_blocked_for_expired(end):
     a = alerts_of([dev(S, pid=PID)], [covering(end=end)], [eox(PID, end_of_contract_renewal=days(-1))])
     assert of_kind(a, "renewal_blocked") == []
 
@@ -399,13 +414,14 @@ def test_alerts_are_sorted_most_severe_first():
             dev("NORM"),  # uncovered medium
             dev("SPARE", status="spare"),  # inactive_covered low
             dev("EOL", pid=PID),  # end_of_support high
+            dev("X"), dev("Y"), dev("X2"), dev("Y2"),
         ],
         [
-            covering("DUE", end=10, serials=("EOL",)),  # expiring high
-            covering("REV", end=100, serials=("SPARE",)),  # review low
+            covering("DUE", end=10, serials=("EOL", "X")),  # expiring high
+            covering("REV", end=100, serials=("SPARE", "Y")),  # review low
             covering("OK1", end=500, serials=("ORPH",)),  # orphan medium
-            covering("OK2", level="SNT", end=600, serials=("X",)),
-            covering("OK3", level="SNT", end=700, serials=("Y",)),  # coterm info
+            covering("OK2", level="SNT", end=600, serials=("X2",)),
+            covering("OK3", level="SNT", end=700, serials=("Y2",)),  # coterm info
         ],
         [e],
     )
@@ -433,8 +449,10 @@ def test_alert_as_dict_has_the_documented_keys():
 def test_every_message_is_one_line_and_names_its_subject():
     e = eox(PID, last_date_of_support=days(-1), end_of_contract_renewal=days(-1))
     a = alerts_of(
-        [dev("A", pid=PID, criticality="critical"), dev("B", status="decommissioned"), dev("C")],
-        [covering("C1", level="SNT", end=20, serials=("A", "B", "Z")), covering("C2", end=90, serials=("B",))],
+        [dev("A", pid=PID, criticality="critical"), dev("B", status="decommissioned"), dev("C"),
+         dev("D")],
+        [covering("C1", level="SNT", end=20, serials=("A", "B", "Z", "D")),
+         covering("C2", end=90, serials=("B",))],
         [e],
     )
     assert len({x.kind for x in a}) >= 8
@@ -453,7 +471,7 @@ def test_alerts_for_contract_include_its_coterm_group_only():
         covering("C10", level="SNTP", end=100, serials=("X2",)),
         covering("C11", level="SNTP", end=300, serials=("X3",)),
     ]
-    a = analyse([], cs)
+    a = analyse(inventory(cs), cs)
     assert [x.kind for x in a.alerts_for_contract("C10")] == ["review", "coterm"]
     assert [x.kind for x in a.alerts_for_contract("C11")] == ["coterm"]
     assert a.alerts_for_contract("C1") == []  # "C1" is a substring of C10, but not in the group

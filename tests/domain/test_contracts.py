@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import TODAY, analyse, con, days, dev, ln
 
 
 def status(contracts, number="C1", **kw):
-    a = analyse([], contracts, **kw)
+    """The contract's status, every serial of the contracts an active device in the inventory
+    (a serial not in the inventory is a `drop` line: issue 8)."""
+    serials = sorted({spec.serial for c in contracts for spec in c.lines})
+    a = analyse([dev(s) for s in serials], contracts, **kw)
     return a.contract_status[number]
 
 
@@ -42,10 +44,13 @@ def test_windows_come_from_the_policy(due, review, days_left, renewal):
     assert st.renewal == renewal
 
 
-def test_end_is_the_latest_line_end():
+def test_end_is_the_most_urgent_renewals_end():
+    # each end date is a renewal (issue 8); the contract shows the most urgent one
     c = con("C1", ln("A", end=days(10)), ln("B", end=days(200)), ln("C"), end=days(50))
     st = status([c])
-    assert (st.end, st.days_left, st.renewal) == (days(200), 200, "ok")
+    assert (st.end, st.days_left, st.renewal) == (days(10), 10, "due")
+    assert [(r.end, r.status) for r in st.renewals] == [
+        (days(10), "due"), (days(50), "due"), (days(200), "ok")]
 
 
 def test_terminated_lines_do_not_set_the_end():
@@ -58,12 +63,12 @@ def test_terminated_lines_do_not_set_the_end():
 def test_with_only_terminated_lines_the_contract_end_counts():
     c = con("C1", ln("A", end=days(500), status="terminated"), end=days(100))
     st = status([c])
-    assert (st.end, st.renewal, st.serials) == (days(100), "review", ())
+    assert (st.end, st.renewal, st.serials) == (days(100), "not needed", ())
 
 
 def test_contract_with_no_lines_uses_its_own_end():
     st = status([con("C1", end=days(-5))])
-    assert (st.end, st.days_left, st.renewal, st.serials) == (days(-5), -5, "expired", ())
+    assert (st.end, st.days_left, st.renewal, st.serials) == (days(-5), -5, "not needed", ())
 
 
 def test_line_end_earlier_than_the_contract_end_wins():
@@ -128,12 +133,15 @@ def test_not_renewed_by_a_terminated_line():
     assert renewal_of(45, [new]) == "due"
 
 
-def test_not_renewed_by_a_line_of_the_same_contract():
+def test_renewed_by_a_line_of_the_same_contract():
     old = con("OLD", ln("A", end=days(45)), ln("B", end=days(45)),
               ln("A", start=days(46), end=days(400)), ln("B", start=days(46), end=days(400)),
               start=days(-365))
-    # its end is the latest line end: 400 days, ok, not renewed
-    assert status([old], number="OLD").renewal == "ok"
+    # the renewal ending in 45 days is renewed by the contract's own later lines; the
+    # contract shows its most urgent renewal: the one ending in 400 days, ok
+    st = status([old], number="OLD")
+    assert st.renewal == "ok"
+    assert [(r.end, r.status) for r in st.renewals] == [(days(400), "ok"), (days(45), "renewed")]
     old2 = con("OLD", ln("A"), ln("B"), start=days(-365), end=days(45))
     other_lines_same_number_only = status([old2], number="OLD")
     assert other_lines_same_number_only.renewal == "due"
@@ -145,19 +153,20 @@ def test_terminated_serial_of_the_old_contract_need_not_be_renewed():
     assert status([old, new], number="OLD").renewal == "renewed"
 
 
-def test_contract_with_only_terminated_lines_is_not_renewed():
+def test_contract_with_only_terminated_lines_needs_no_renewal():
     old = con("OLD", ln("A", status="terminated"), end=days(45))
     new = con("NEW", ln("A"), start=days(46), end=days(400))
-    assert status([old, new], number="OLD").renewal == "due"
+    assert status([old, new], number="OLD").renewal == "not needed"
 
 
-def test_contract_with_no_lines_is_not_renewed():
-    assert status([con("OLD", end=days(45))], number="OLD").renewal == "due"
+def test_contract_with_no_lines_needs_no_renewal():
+    assert status([con("OLD", end=days(45))], number="OLD").renewal == "not needed"
 
 
-def test_ok_contract_is_never_renewed():
+def test_a_renewal_months_away_already_renewed_is_renewed():
+    # issue 8: renewed whenever its lines are covered the day after, whatever the date
     new = con("NEW", ln("A"), ln("B"), start=days(201), end=days(600))
-    assert renewal_of(200, [new]) == "ok"
+    assert renewal_of(200, [new]) == "renewed"
 
 
 # -------------------------------------------------------------------- cancelled

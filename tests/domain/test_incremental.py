@@ -260,9 +260,15 @@ def test_an_eox_edit_refreshes_devices_and_their_contracts():
     c = Contract("C", "SNTP", date(2026, 1, 1), date(2026, 12, 20), lines=(LineSpec("A"),))
     estate = Estate([Device("A", pid="P")], [c])
     a = Analysis(estate, Policy(TODAY))
+    # the last date to renew has passed: the line is blocked (issue 8)
+    a.refresh(*apply_changes(estate, [PutEoX(EoX("P", end_of_contract_renewal=date(2026, 1, 1),
+                                                  last_date_of_support=date(2027, 6, 1)))]))
+    assert {x.kind for x in a.alerts()} == {"expiring", "renewal_blocked"}
+    # support ended before the line's end: the line is replace, nothing to renew
     a.refresh(*apply_changes(estate, [PutEoX(EoX("P", end_of_contract_renewal=date(2026, 1, 1),
                                                   last_date_of_support=date(2026, 6, 1)))]))
-    assert {x.kind for x in a.alerts()} == {"expiring", "renewal_blocked", "end_of_support", "beyond_ldos"}
+    assert {x.kind for x in a.alerts()} == {"end_of_support", "beyond_ldos"}
+    assert a.contract_status["C"].renewal == "not needed"
     a.refresh(*apply_changes(estate, [DeleteEoX("P")]))
     assert {x.kind for x in a.alerts()} == {"expiring"}
 
