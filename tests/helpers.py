@@ -128,6 +128,24 @@ def import_graph(package_dir: Path) -> dict[str, list[Import]]:
     return graph
 
 
+def unexplained_local_imports(package_dir: Path) -> list[str]:
+    """Imports inside functions with no comment saying why (on the line or just above).
+
+    A function-local import is only for keeping a heavy library (Textual above all) off
+    the start-up of code that does not always need it; anything else belongs at the top.
+    """
+    out = []
+    for mod, path in package_modules(package_dir).items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node, local, _ in _walk(ast.parse(text)):
+            if local and isinstance(node, (ast.Import, ast.ImportFrom)):
+                here, above = lines[node.lineno - 1], lines[node.lineno - 2].strip()
+                if "#" not in here and not above.startswith("#"):
+                    out.append(f"{mod} line {node.lineno}: {here.strip()}")
+    return out
+
+
 def import_cycles(graph: dict[str, list[Import]]) -> list[list[str]]:
     """Every circle of run-time imports, each as a path ``[a, b, ..., a]`` naming the lines.
 

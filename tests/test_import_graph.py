@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from helpers import describe_circle, import_cycles, import_graph
+from helpers import describe_circle, import_cycles, import_graph, unexplained_local_imports
 
 import smartnet_tui
 
@@ -22,6 +22,14 @@ def test_no_import_circles():
     graph = import_graph(PACKAGE)
     circles = [describe_circle(graph, c) for c in import_cycles(graph)]
     assert not circles, "import circles (break each by moving what both sides need):\n" + "\n\n".join(circles)
+
+
+def test_function_local_imports_say_why():
+    """An import inside a function hides a dependency (and can hide a circle): it stays
+    only where it keeps a heavy library off a start-up, with a comment saying so."""
+    unexplained = unexplained_local_imports(PACKAGE)
+    assert not unexplained, ("imports inside functions with no comment saying why (move them to the "
+                             "top of the module):\n  " + "\n  ".join(unexplained))
 
 
 def test_the_graph_sees_every_module_and_the_real_imports():
@@ -99,3 +107,18 @@ def test_a_longer_circle_is_named_hop_by_hop(tmp_path):
     graph = import_graph(root)
     (circle,) = import_cycles(graph)
     assert circle == ["pkg.app", "pkg.keymap", "pkg.help_data", "pkg.app"]
+
+
+def test_an_unexplained_local_import_is_reported(tmp_path):
+    root = _package(tmp_path, {
+        "__init__.py": "",
+        "a.py": """\
+            def f():
+                import json
+                # Textual only when the UI is wanted
+                import textual
+                import csv  # csv only for exports
+                return json, textual, csv
+            """,
+    })
+    assert unexplained_local_imports(root) == ["pkg.a line 2: import json"]
