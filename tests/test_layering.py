@@ -57,6 +57,14 @@ def test_no_textual_outside_the_tui(layer):
     assert _within(loaded, *UI_LIBRARIES) == set(), f"importing smartnet_tui.{layer} loads the UI"
 
 
+@pytest.mark.parametrize("module", ["smartnet_tui.tui.sync", "smartnet_tui.tui.table_sources"])
+def test_the_tuis_plain_modules_stay_plain(module):
+    """The app's database work and its table sources run (and are timed) without Textual."""
+    if module not in MODULES:
+        pytest.fail(f"{module} is gone: update this test and docs/architecture.md")
+    assert _within(modules_after(module), *UI_LIBRARIES) == set()
+
+
 def test_the_check_itself_sees_textual():
     assert _within(modules_after("smartnet_tui.tui.app"), "textual")
     assert _within({"textual.app", "textualize", "rich"}, "textual") == {"textual.app"}
