@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
 from smartnet_tui.domain.model import (
@@ -88,6 +88,10 @@ class _Record:
             return None
         return str(v)  # a JSON number where text was meant (a contract number)
 
+    @overload
+    def enum(self, key: str, allowed: Sequence[str], default: str) -> str: ...
+    @overload
+    def enum(self, key: str, allowed: Sequence[str], default: None) -> str | None: ...
     def enum(self, key: str, allowed: Sequence[str], default: str | None) -> str | None:
         v = self.text(key)
         if v is None:

@@ -59,6 +59,8 @@ def describe_records(records: Iterable[Mapping[str, Any]], limit: int = 50) -> l
         if after is None:
             removed.setdefault(table, []).append(key)
             continue
+        if before is None:  # neither before nor after: nothing to describe
+            continue
         if table == "contracts":
             details.extend(_contract_delta(key, before, after))
         else:
@@ -90,7 +92,7 @@ def _line_states(lines: Iterable[Mapping[str, Any]], contract_end: str | None) -
     return out
 
 
-def _line_delta(b: Mapping[str, Any], a: Mapping[str, Any]) -> dict[str, list]:
+def _line_delta(b: Mapping[str, Any], a: Mapping[str, Any]) -> dict[str, list[str]]:
     """Serials whose line was added, dropped, terminated, reactivated, or whose end moved."""
     gained = sorted(a.keys() - b.keys())
     lost = sorted(b.keys() - a.keys())
@@ -225,10 +227,18 @@ def describe_changes(before: Estate, changes: Sequence[Change], limit: int = 50)
     records = []
     for ch in changes:
         table, key, after = change_to_record_parts(ch)
-        old = {
-            "devices": lambda k: before.devices.get(k) and cv.device_to_doc(before.devices[k]),
-            "contracts": lambda k: before.contracts.get(k) and cv.contract_to_doc(before.contracts[k]),
-            "eox": lambda k: before.eox.get(k) and cv.eox_to_doc(before.eox[k]),
-        }[table](key)
-        records.append({"table": table, "key": key, "before": old or None, "after": after})
+        records.append({"table": table, "key": key, "before": _stored_doc(before, table, key),
+                        "after": after})
     return describe_records(records, limit)
+
+
+def _stored_doc(estate: Estate, table: str, key: str) -> dict[str, Any] | None:
+    """The document of a record as the estate holds it, None when it holds none."""
+    if table == "devices":
+        device = estate.devices.get(key)
+        return cv.device_to_doc(device) if device is not None else None
+    if table == "contracts":
+        contract = estate.contracts.get(key)
+        return cv.contract_to_doc(contract) if contract is not None else None
+    eox = estate.eox.get(key)
+    return cv.eox_to_doc(eox) if eox is not None else None

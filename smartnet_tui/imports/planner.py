@@ -97,7 +97,8 @@ def plan_changes(
         if pid in parsed.eox:
             continue
         old_e = estate.eox.get(pid)
-        new_e = replace(old_e, **dates) if old_e is not None else EoX(pid, **dates)
+        given: dict[str, Any] = dict(dates)  # lifecycle date fields of EoX, by name
+        new_e = replace(old_e, **given) if old_e is not None else EoX(pid, **given)
         if new_e != old_e:
             changes.append(PutEoX(new_e))
     if replace_all:

@@ -30,7 +30,7 @@ class SourceError(ValueError):
         self.path = path
 
 
-class LDict(dict):
+class LDict(dict[str, Any]):
     """A mapping with the line it starts on and the line of each key (1-based)."""
 
     __slots__ = ("line", "key_lines")
@@ -38,13 +38,13 @@ class LDict(dict):
     def __init__(self, line: int | None = None) -> None:
         super().__init__()
         self.line = line
-        self.key_lines: dict[str, int] = {}
+        self.key_lines: dict[str, int | None] = {}
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.line)
 
 
-class LList(list):
+class LList(list[Any]):
     __slots__ = ("line", "item_lines")
 
     def __init__(self, line: int | None = None) -> None:

@@ -42,7 +42,8 @@ def norm_header(text: str) -> str:
 def alias_table() -> dict[str, list[str]]:
     """Field -> the headers that mean it, in order of preference (aliases.json)."""
     raw = json.loads(resources.files("smartnet_tui.imports").joinpath("aliases.json").read_text("utf-8"))
-    return raw["fields"]
+    fields: dict[str, list[str]] = raw["fields"]
+    return fields
 
 
 @lru_cache(maxsize=1)
@@ -129,8 +130,9 @@ def csv_rows(data: bytes) -> tuple[Iterator[list[str]], int, str]:
         text = text[1:]
     first_nl = text.find("\n")
     first = text[: first_nl if first_nl >= 0 else len(text)].strip()
-    if re.fullmatch(r'"?sep=(.)"?,*', first):  # Excel's delimiter hint line
-        delim = re.fullmatch(r'"?sep=(.)"?,*', first)[1]
+    hint = re.fullmatch(r'"?sep=(.)"?,*', first)
+    if hint:  # Excel's delimiter hint line
+        delim = hint[1]
         text = text[first_nl + 1:] if first_nl >= 0 else ""
     else:
         delim = sniff_delimiter(text)

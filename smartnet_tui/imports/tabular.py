@@ -59,7 +59,8 @@ def _line_factory() -> Callable[..., LineSpec]:
     new = object.__new__
     s0, s1, s2, s3, s4, s5, s6, s7 = (getattr(LineSpec, f).__set__ for f in _LINE_FIELDS)
 
-    def make(serial, start, end, level, sku, cost, status, extra):  # noqa: ANN001, ANN202
+    def make(serial: str, start: date | None, end: date | None, level: str | None, sku: str | None,
+             cost: Any, status: str, extra: Any) -> LineSpec:
         o = new(LineSpec)
         s0(o, serial)
         s1(o, start)
@@ -183,6 +184,7 @@ class _Builder:
         self.eox_seen: dict[str, int] = {}
         f = table.fields
         self.col = f.get
+        self.need = f.__getitem__  # a column parse_table made sure the table has
         self.eox_cols = [(k, f[k]) for k in EOX_DATE_FIELDS if k in f]
 
     def error(self, row: int, col: int | None, message: str) -> None:
@@ -197,7 +199,7 @@ class _Builder:
         v = self.dates.parse(row[col])
         if v is None or type(v) is date:
             return v, True
-        self.error(n, col, v)
+        self.error(n, col, str(v))
         return None, False
 
     def extras(self, row: list[str]) -> dict[str, Any]:
@@ -238,6 +240,9 @@ class _Builder:
             self.parsed.eox_updates[pid] = merged
         return ok
 
+    def run(self) -> None:
+        raise NotImplementedError
+
     def tick(self, n: int) -> None:
         if self.progress is not None:
             self.progress(self.file, n, self.table.total)
@@ -247,7 +252,7 @@ class _ContractLines(_Builder):
     """A Service Contract Center line export or an installed-base sheet."""
 
     def run(self) -> None:
-        self.groups: dict[str, dict[str, tuple[tuple, int, LineSpec]]] = {}
+        self.groups: dict[str, dict[str, tuple[tuple[Any, ...], int, LineSpec]]] = {}
         self.info: dict[str, dict[str, Any]] = {}
         self.instances: dict[str, tuple[str, str]] = {}  # instance number -> (contract, serial)
         self.counts = {"rows": 0, "skipped": 0, "first_skipped": 0, "duplicates": 0,
@@ -286,14 +291,14 @@ class _ContractLines(_Builder):
                 file=self.file, path=f"row {info['row']}",
                 reseller=info.get("reseller"), currency=info.get("currency"))
 
-    def _scan(self, rows: Iterator[tuple[int, list[str]]], check_parent: bool) -> list:
+    def _scan(self, rows: Iterator[tuple[int, list[str]]], check_parent: bool) -> list[tuple[int, list[str]]]:
         """Validate rows into lines; return the module rows (a parent instance) for later.
 
         The hot loop of a 200,000-line import: columns are looked up by index, dates go
         through the cache dict first, and nothing is called per row that can be avoided.
         """
         c = self.col
-        i_serial, i_contract, i_end = c("serial"), c("contract"), c("end")
+        i_serial, i_contract, i_end = self.need("serial"), self.need("contract"), self.need("end")
         i_start, i_level, i_status = c("start"), c("service_level"), c("line_status")
         if i_status is None and "status" in self.table.fields:
             i_status = c("status")  # a plain "Status" column of a line export is the line's
@@ -301,7 +306,7 @@ class _ContractLines(_Builder):
         i_cost, i_inst, i_parent = c("annual_cost"), c("instance"), c("parent_instance")
         i_host = c("hostname")
         i_reseller, i_currency = c("reseller"), c("currency")
-        kept = [(k, c(k)) for k in ("product_type", "do_not_renew_reason") if c(k) is not None]
+        kept = [(k, self.need(k)) for k in ("product_type", "do_not_renew_reason") if k in self.table.fields]
         i_warranty = c("warranty_end")
         if not check_parent:
             i_parent = None
@@ -359,7 +364,7 @@ class _ContractLines(_Builder):
                 self.error(n, i_end, "required: a contract line needs an end date")
                 ok = False
             elif type(end) is not DATE:
-                self.error(n, i_end, end)
+                self.error(n, i_end, str(end))
                 ok = False
                 end = None
             start = None
@@ -367,7 +372,7 @@ class _ContractLines(_Builder):
                 raw = row[i_start]
                 start = cache[raw] if raw in cache else parse_date_(raw)
                 if start is not None and type(start) is not DATE:
-                    self.error(n, i_start, start)
+                    self.error(n, i_start, str(start))
                     ok = False
                     start = None
                 elif start is not None and end is not None and start > end:
@@ -441,12 +446,14 @@ class _ContractLines(_Builder):
         k["rows"] = rows_read
         return pending
 
-    def _fold_modules(self, pending: list) -> tuple[int, list]:
+    def _fold_modules(self, pending: list[tuple[int, list[str]]]) -> tuple[int, list[tuple[int, list[str]]]]:
         """Module rows (Parent Instance Number -> a chassis row) go under their chassis line
         as ``extra.modules``; rows whose parent is not in the file are returned."""
         c = self.col
-        i_serial, i_pid, i_inst, i_parent = c("serial"), c("pid"), c("instance"), c("parent_instance")
-        i_contract, i_type = c("contract"), c("product_type")
+        # called only for a table with a parent instance column (and, as every line
+        # export, serial and contract columns)
+        i_serial, i_pid, i_inst, i_parent = self.need("serial"), c("pid"), c("instance"), self.need("parent_instance")
+        i_contract, i_type = self.need("contract"), c("product_type")
         instances, groups = self.instances, self.groups
         parent_of = {}
         for _n, row in pending:
@@ -495,7 +502,7 @@ class _Devices(_Builder):
 
     def run(self) -> None:
         c = self.col
-        i_serial, i_pid, i_site, i_host = c("serial"), c("pid"), c("site"), c("hostname")
+        i_serial, i_pid, i_site, i_host = self.need("serial"), c("pid"), c("site"), c("hostname")
         i_status, i_crit, i_tags, i_notes = c("status"), c("criticality"), c("tags"), c("notes")
         rows_read = 0
         first: dict[str, int] = {}
@@ -548,7 +555,7 @@ class _EoXRows(_Builder):
     """An EoX table: a product column and lifecycle dates, no serial."""
 
     def run(self) -> None:
-        i_pid = self.col("pid")
+        i_pid = self.need("pid")
         rows_read = 0
         for n, row in padded(self.table.rows(), len(self.table.headers)):
             rows_read += 1

@@ -61,7 +61,7 @@ EOX_DATES = ("end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal", 
 
 
 def eox_from_doc(doc: Mapping[str, Any]) -> EoX:
-    return EoX(doc["pid"], *(_d(doc.get(k)) for k in EOX_DATES), extra=doc.get("extra") or {})
+    return EoX(doc["pid"], **{k: _d(doc.get(k)) for k in EOX_DATES}, extra=doc.get("extra") or {})
 
 
 def eox_to_doc(e: EoX) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def export_data(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, list[dict[str
     }
 
 
-class _ExportDumper(_Dumper):  # type: ignore[misc, valid-type]
+class _ExportDumper(_Dumper):  # type: ignore[misc]
     pass
 
 

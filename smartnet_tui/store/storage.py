@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,6 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
 def clean_stale_temp_files(directory: Path, max_age_s: float = 60.0) -> None:
     """Remove temp files a killed writer left behind (old enough not to be in flight)."""
-    import time
-
     now = time.time()
     for p in directory.glob(TMP_PREFIX + "*"):
         try:

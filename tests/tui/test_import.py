@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -333,3 +334,21 @@ def test_split_paths(monkeypatch, tmp_path):
         split_paths("  ")
     with pytest.raises(ValueError, match="cannot read"):
         split_paths("'open")
+
+
+async def test_progress_from_the_reading_thread_never_waits_for_the_event_loop(app, db_path,
+                                                                                 good_csv):
+    """The reader's progress callback runs on the I/O thread; while it runs, the event loop
+    may itself be blocked waiting for that thread (quitting joins the I/O thread). A
+    callback that waited for the loop would deadlock: it must return at once, and the
+    dialog shows the rows read once the loop runs again."""
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        dialog = await open_dialog(pilot, f'"{good_csv}"')
+        dialog.busy = True  # as while a plan is being read
+        reader = threading.Thread(target=dialog.progress, args=(str(good_csv), 8192, 20000))
+        reader.start()
+        reader.join(timeout=5)  # blocks the event loop, as a join on quit does
+        assert not reader.is_alive(), "progress() waited for the blocked event loop"
+        assert await wait_until(pilot, lambda: "8,192 of 20,000 rows" in status_text(app))
+        assert status_text(app) == "reading cscc lines [q1].csv: 8,192 of 20,000 rows..."

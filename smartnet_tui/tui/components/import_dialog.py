@@ -18,6 +18,7 @@ from __future__ import annotations
 import shlex
 from datetime import date
 from pathlib import Path
+from typing import Protocol, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -47,6 +48,15 @@ __all__ = ["ImportDialog", "ImportPlan", "ImportPreview", "Toggle", "plan_import
 MAX_ERRORS_SHOWN = 1000  # beyond this, a count (smartnet import --dry-run lists them all)
 ACTION = "tui: import"
 PROGRESS_EVERY_S = 0.2  # how often the dialog shows the rows read so far
+
+
+class ImportHost(Protocol):
+    """What the dialogs need of the app: plan on its I/O thread, write a confirmed plan."""
+
+    async def plan_import(self, paths: list[Path], replace_all: bool, add_devices: bool,
+                          progress: Progress | None = None) -> ImportPlan: ...
+
+    def confirm_import(self, plan: ImportPlan) -> None: ...
 
 
 def split_paths(text: str) -> list[Path]:
@@ -134,7 +144,7 @@ class Toggle(Static, can_focus=True):
     Toggle { height: 1; width: 100%; padding: 0 1 0 0; }
     Toggle:focus { background: $primary 30%; text-style: bold; }
     """
-    BINDINGS = [Binding("space", "toggle", "Toggle an option", show=False, id="import.toggle")]
+    BINDINGS = [Binding("space", "switch", "Toggle an option", show=False, id="import.toggle")]
 
     value: reactive[bool] = reactive(False)
 
@@ -153,7 +163,7 @@ class Toggle(Static, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def action_toggle(self) -> None:
+    def action_switch(self) -> None:
         self.value = not self.value
 
 
@@ -252,7 +262,8 @@ class ImportDialog(ModalScreen[None]):
 
     async def _plan(self, paths: list[Path], replace_all: bool, add_devices: bool) -> None:
         try:
-            plan = await self.app.plan_import(paths, replace_all, add_devices, self.progress)
+            host = cast(ImportHost, self.app)
+            plan = await host.plan_import(paths, replace_all, add_devices, self.progress)
         except StoreError as exc:
             self.busy = False
             self.show(f"cannot read the database: {exc}", error=True)
@@ -347,7 +358,7 @@ class ImportPreview(ModalScreen[bool]):
         if self.confirmed:  # a second y before the screen is gone: write once
             return
         self.confirmed = True
-        self.app.confirm_import(self.plan)
+        cast(ImportHost, self.app).confirm_import(self.plan)
         self.dismiss(True)
 
     def action_back(self) -> None:
