@@ -327,7 +327,8 @@ def renewal_alerts(renewal: Renewal, policy: Policy) -> list[Alert]:
                 reason = (f"contract {n} is marked do not renew and nothing covers it after "
                           f"{end}: support ends then")
                 out.append(Alert(
-                    "will_lapse", _CRIT_SEVERITY.get(ln.criticality or "", "medium"), ln.serial,
+                    "will_lapse", "high" if ln.criticality in ("critical", "high") else "medium",
+                    ln.serial,
                     f"{name}: {reason}", days_left=(end - today).days, reason=reason,
                 ))
     return out
