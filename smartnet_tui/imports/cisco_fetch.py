@@ -38,6 +38,7 @@ DEFAULT_BASE_URL = "https://apix.cisco.com"
 DEFAULT_TOKEN_URL = "https://id.cisco.com/oauth2/default/v1/token"
 ENV_CLIENT_ID = "SMARTNET_CISCO_CLIENT_ID"
 ENV_CLIENT_SECRET = "SMARTNET_CISCO_CLIENT_SECRET"
+ENV_CREDENTIALS = "SMARTNET_CISCO_CREDENTIALS"  # the credentials file, if not the default
 ENV_TIMEOUT = "SMARTNET_CISCO_TIMEOUT"  # seconds for one HTTP call (default 30)
 SN2INFO_BATCH = 75  # serials per SN2INFO call (Cisco's limit)
 EOX_BATCH = 20  # serials per EoX call (Cisco's limit)
@@ -66,21 +67,21 @@ class Credentials:
         return f"Credentials(client_id={self.client_id!r}, source={self.source!r})"
 
 
-def config_dir(env: Mapping[str, str] | None = None) -> Path:
+def credentials_file(env: Mapping[str, str] | None = None) -> Path:
+    """``$SMARTNET_CISCO_CREDENTIALS``, else ``$XDG_CONFIG_HOME/smartnet/credentials.toml``
+    (``~/.config/smartnet/credentials.toml``): a file of its own, beside the config file,
+    so that the settings file may stay readable while the secret may not."""
     env = os.environ if env is None else env
+    if env.get(ENV_CREDENTIALS):
+        return Path(env[ENV_CREDENTIALS]).expanduser()
     base = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "smartnet"
-
-
-def config_file(env: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CONFIG_HOME/smartnet/config.toml`` (``~/.config/smartnet/config.toml``)."""
-    return config_dir(env) / "config.toml"
+    return Path(base) / "smartnet" / "credentials.toml"
 
 
 def load_credentials(env: Mapping[str, str] | None = None, path: Path | None = None) -> Credentials:
     """``SMARTNET_CISCO_CLIENT_ID`` / ``SMARTNET_CISCO_CLIENT_SECRET``, else the ``[cisco]``
-    table of the config file (``client_id``, ``client_secret``). A config file holding a
-    secret is refused when its group or others may read it."""
+    table (``client_id``, ``client_secret``) of the credentials file
+    (:func:`credentials_file`), refused when its group or others may read it."""
     env = os.environ if env is None else env
     cid, secret = env.get(ENV_CLIENT_ID, "").strip(), env.get(ENV_CLIENT_SECRET, "").strip()
     if cid and secret:
@@ -88,7 +89,7 @@ def load_credentials(env: Mapping[str, str] | None = None, path: Path | None = N
     if cid or secret:
         missing = ENV_CLIENT_SECRET if cid else ENV_CLIENT_ID
         raise FetchError(f"{missing} is not set (both {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} are needed)")
-    path = path or config_file(env)
+    path = path or credentials_file(env)
     try:
         st = path.stat()
         raw = path.read_bytes()
@@ -98,6 +99,9 @@ def load_credentials(env: Mapping[str, str] | None = None, path: Path | None = N
             f"client_id and client_secret under [cisco] in {path} (chmod 600)") from None
     except OSError as exc:
         raise FetchError(f"{path}: cannot read ({exc.strerror})") from None
+    if st.st_mode & (stat.S_IRGRP | stat.S_IROTH):
+        raise FetchError(f"{path}: holds Cisco API credentials but others can read it "
+                         f"(mode {stat.S_IMODE(st.st_mode):o}); run chmod 600 {path}")
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -107,9 +111,6 @@ def load_credentials(env: Mapping[str, str] | None = None, path: Path | None = N
         raise FetchError(f"{path}: no [cisco] table with client_id and client_secret "
                          f"(or set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET})")
     t_id, t_secret = table.get("client_id"), table.get("client_secret")
-    if t_secret is not None and st.st_mode & (stat.S_IRGRP | stat.S_IROTH):
-        raise FetchError(f"{path}: holds the Cisco client secret but others can read it "
-                         f"(mode {stat.S_IMODE(st.st_mode):o}); run chmod 600 {path}")
     for key, value in (("client_id", t_id), ("client_secret", t_secret)):
         if not isinstance(value, str) or not value.strip():
             raise FetchError(f"{path}: [cisco].{key}: required (a text)")
@@ -179,8 +180,8 @@ class CiscoClient:
         timeout: float | None = None,
         max_total: float = DEFAULT_MAX_TOTAL,
         max_attempts: int = MAX_ATTEMPTS,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._creds = credentials
@@ -195,8 +196,9 @@ class CiscoClient:
         self.timeout = timeout
         self.max_total = max_total
         self.max_attempts = max(1, max_attempts)
-        self._sleep = sleep
-        self._clock = clock
+        # looked up per client (not bound at import), so that tests can stand in for them
+        self._sleep = sleep if sleep is not None else _sleep
+        self._clock = clock if clock is not None else _clock
         self._token: str | None = None
         self._token_expires = 0.0
         self._deadline: float | None = None
@@ -383,6 +385,14 @@ def _eox_path(chunk: Sequence[str]) -> Callable[[int], str]:
 
 
 # ------------------------------------------------------------------ helpers
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
 def _env_timeout() -> float:
     raw = os.environ.get(ENV_TIMEOUT, "").strip()
     if not raw:

@@ -256,7 +256,7 @@ def test_fetch_credentials_half_set_in_the_environment():
 def _config(tmp_path, text: str, mode: int):
     d = tmp_path / "cfg" / "smartnet"
     d.mkdir(parents=True)
-    p = d / "config.toml"
+    p = d / "credentials.toml"
     p.write_text(text)
     os.chmod(p, mode)
     return {"XDG_CONFIG_HOME": str(tmp_path / "cfg")}, p
@@ -273,7 +273,7 @@ def test_fetch_config_file_readable_by_others_is_refused(tmp_path, mode):
     env, p = _config(tmp_path, '[cisco]\nclient_id = "cid"\nclient_secret = "csec"\n', mode)
     with pytest.raises(FetchError) as err:
         load_credentials(env)
-    assert str(err.value) == (f"{p}: holds the Cisco client secret but others can read it "
+    assert str(err.value) == (f"{p}: holds Cisco API credentials but others can read it "
                               f"(mode {mode:o}); run chmod 600 {p}")
     assert "csec" not in str(err.value)
 
@@ -283,7 +283,15 @@ def test_fetch_no_credentials_anywhere_says_where_to_put_them(tmp_path):
         load_credentials({"XDG_CONFIG_HOME": str(tmp_path)})
 
 
-def test_fetch_config_file_without_cisco_table(tmp_path):
-    env, p = _config(tmp_path, '[ui]\nmouse = false\n', 0o644)
+def test_fetch_credentials_file_named_by_the_environment(tmp_path):
+    p = tmp_path / "elsewhere.toml"
+    p.write_text('[cisco]\nclient_id = "cid"\nclient_secret = "csec"\n')
+    os.chmod(p, 0o600)
+    creds = load_credentials({"SMARTNET_CISCO_CREDENTIALS": str(p), "XDG_CONFIG_HOME": str(tmp_path)})
+    assert (creds.client_id, creds.client_secret, creds.source) == ("cid", "csec", str(p))
+
+
+def test_fetch_credentials_file_without_cisco_table(tmp_path):
+    env, p = _config(tmp_path, '[ui]\nmouse = false\n', 0o600)
     with pytest.raises(FetchError, match=r"no \[cisco\] table"):
         load_credentials(env)
