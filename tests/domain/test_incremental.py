@@ -29,13 +29,16 @@ from smartnet_tui.domain.changes import (
 )
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import (
+    CONTRACT_TRIAGE_STATES,
     CRITICALITIES,
     DEVICE_STATUSES,
+    TRIAGE_STATES,
     Contract,
     Device,
     EoX,
     Estate,
     LineSpec,
+    Triage,
 )
 
 SERIALS = [f"S{i}" for i in range(8)]
@@ -67,7 +70,7 @@ def rand_eox(rng: random.Random, today: date) -> EoX:
         return _day(rng, today) if rng.random() < 0.6 else None
 
     return EoX(pid=rng.choice(PIDS), end_of_sale=maybe(), end_of_contract_renewal=maybe(),
-               last_date_of_support=maybe())
+               last_date_of_support=maybe(), end_of_service_attach=maybe())
 
 
 def rand_contract(rng: random.Random, today: date) -> Contract:
@@ -95,7 +98,18 @@ def rand_contract(rng: random.Random, today: date) -> Contract:
         ))
     if not lines and c_end is None:
         c_end = _day(rng, today)
+    # triage per renewal (issue 8) on some of its ends, and now and then an old
+    # contract-level triage: both move severities and add will_lapse/unconfirmed alerts
+    ends = sorted({ln.end or c_end for ln in lines if (ln.end or c_end) is not None})
+    renewal_triage = tuple(
+        Triage(rng.choice(TRIAGE_STATES), end=e) for e in ends if rng.random() < 0.5
+    )
+    legacy = Triage(rng.choice(CONTRACT_TRIAGE_STATES)) if rng.random() < 0.2 else None
     return Contract(
+        reseller=rng.choice([None, "Acme", "Globex"]),
+        currency=rng.choice([None, "GBP", "USD"]),
+        renewal_triage=renewal_triage,
+        triage=legacy,
         number=rng.choice(NUMBERS),
         service_level=rng.choice(LEVELS),
         start=c_start if (c_start is None or c_end is None or c_start <= c_end) else None,
@@ -109,7 +123,12 @@ def rand_contract(rng: random.Random, today: date) -> Contract:
 def tweak_contract(rng: random.Random, c: Contract) -> Contract:
     """A small edit of an existing contract: the kind that moves a rule across a boundary."""
     one = timedelta(days=rng.choice([-1, 1]))
-    what = rng.choice(["end", "line_end", "line_status", "status", "level", "drop_line", "same"])
+    what = rng.choice(["end", "line_end", "line_status", "status", "level", "drop_line", "same",
+                       "triage"])
+    if what == "triage":
+        end = c.end or next((ln.end for ln in c.lines if ln.end), None)
+        if end is not None:
+            return replace(c, renewal_triage=(Triage(rng.choice(TRIAGE_STATES), end=end),))
     if what == "end" and c.end is not None:
         new_end = c.end + one
         if c.start is None or c.start <= new_end:
