@@ -15,6 +15,7 @@ from typing import Any, overload
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
 from smartnet_tui.domain.model import (
     CONTRACT_STATUSES,
+    CONTRACT_TRIAGE_STATES,
     CRITICALITIES,
     DEVICE_STATUSES,
     LINE_STATUSES,
@@ -96,11 +97,11 @@ class _Record:
         v = self.text(key)
         if v is None:
             return default
-        low = v.lower()
-        if low not in allowed:
+        spelled = {a.lower(): a for a in allowed}.get(v.lower())  # as the domain spells it
+        if spelled is None:
             self._err(key, f"{v!r} is not one of {', '.join(allowed)}")
             return default
-        return low
+        return spelled
 
     def date(self, key: str) -> date | None:
         v = self.data.get(key)
@@ -234,7 +235,7 @@ def _triage(rec: _Record) -> Triage | None:
         rec._err("triage", "expected a mapping with state, owner, note")
         return None
     sub = _Record(rec.ctx, v, f"{rec.path}.triage")
-    state = sub.enum("state", TRIAGE_STATES, None)
+    state = sub.enum("state", CONTRACT_TRIAGE_STATES, None)  # older files' states too
     if state is None and sub.ok:
         sub._err("state", f"required, one of {', '.join(TRIAGE_STATES)}")
     t = Triage(state or "", sub.text("owner"), sub.text("note"), sub.text("updated"))
