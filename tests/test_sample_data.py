@@ -14,7 +14,8 @@ from smartnet_tui.store.export import export_data
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = {"expiring", "review", "lapsed", "uncovered", "inactive_covered", "orphan", "duplicate",
-         "end_of_support", "beyond_ldos", "service_level", "coterm", "renewal_blocked"}
+         "end_of_support", "beyond_ldos", "service_level", "coterm", "renewal_blocked",
+         "will_lapse", "unconfirmed"}
 
 
 def _import(tmp_path: Path, name: str) -> Store:
@@ -34,7 +35,18 @@ def test_every_alert_kind_shows_on_the_demo_date(tmp_path: Path) -> None:
     analysis = Analysis(_import(tmp_path, "estate.yaml").load(), Policy(DEMO_TODAY))
     assert {a.kind for a in analysis.alerts()} == KINDS
     renewals = {st.renewal for st in analysis.contract_status.values()}
-    assert renewals == {"expired", "due", "review", "ok", "renewed", "cancelled"}
+    assert renewals == {"expired", "due", "review", "ok", "renewed", "not needed", "cancelled"}
+    assert {r.status for r in analysis.renewals()} == {
+        "expired", "due", "review", "ok", "renewed", "not needed"}
+    # what the planning issue needs: a co-term group, a renew line capped by its end of
+    # support, and a lapsed renew line (its end has passed)
+    assert any(a.kind == "coterm" for a in analysis.alerts())
+    lines = [ln for r in analysis.renewals() for ln in r.lines if ln.disposition == "renew"]
+    assert any(ln.max_end is not None for ln in lines)
+    assert any(ln.end < DEMO_TODAY for ln in lines)
+    # every disposition shows too
+    assert {ln.disposition for r in analysis.renewals() for ln in r.lines} == {
+        "renewed", "drop", "replace", "blocked", "renew"}
 
 
 def test_the_generator_reproduces_the_committed_files(tmp_path: Path) -> None:

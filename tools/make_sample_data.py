@@ -310,7 +310,8 @@ contract(
 lab_scope = [lab_rtr, lab_fw]
 contract(
     "206004518",
-    "London lab: software support only, due in 19 days. lab-[bold]-sw01 was never added.",
+    "London lab: software support only, due in 19 days; triaged 'do not renew' (the lab "
+    "kit goes unsupported: will lapse). lab-[bold]-sw01 was never added.",
     service_level="SW",
     start="2025-12-21",
     end="2026-12-20",
@@ -319,6 +320,10 @@ contract(
     annual_cost=total(serials(lab_scope), "SW", "GBP"),
     currency="GBP",
     serials=serials(lab_scope),
+    # the single contract-level triage older files keep: it applies to the contract's
+    # most urgent open renewal (the one ending 2026-12-20)
+    triage={"state": "do not renew", "owner": "priya",
+            "note": "Lab budget cut for 2027; the lab runs unsupported"},
 )
 
 # 92451876 -- NYC core/WAN/security, onsite 24x7x4, ends in 14 days: renew now.
@@ -450,6 +455,8 @@ contract(
     annual_cost=total(serials(sin_all), "OS", "USD"),
     currency="USD",
     serials=serials(sin_all),
+    triage={"state": "ordered", "owner": "wei",
+            "note": "PO 4500187342 for the devices left off; new contract number awaited"},
 )
 contract(
     "88120991",
@@ -463,6 +470,22 @@ contract(
     annual_cost=total(serials(sin_renewed), "OS", "USD"),
     currency="USD",
     serials=serials(sin_renewed),
+)
+
+# 204420115 -- the removed London acc-25, still under its own small contract: nothing to
+# renew (not needed), and money spent on a decommissioned switch.
+contract(
+    "204420115",
+    "London 4th-floor switch lon-dc1-acc-25, removed in the 2025-11 refit: its own SNT "
+    "contract to 31-Jan-2027 covers only it (nothing to renew: not needed).",
+    service_level="SNT",
+    start="2024-02-01",
+    end="2027-01-31",
+    status="active",
+    reseller="Computacenter",
+    annual_cost=total([lon_gone["serial"]], "SNT", "GBP"),
+    currency="GBP",
+    serials=[lon_gone["serial"]],
 )
 
 # 204419902 -- Oslo: SNT with the router and firewall upgraded to SNTE, priced per line.
