@@ -71,6 +71,12 @@ class EoX:
     last_date_of_support: date | None = None
     # Cisco's EndOfSvcAttachDate: after it, the pid can no longer be added to a contract.
     end_of_service_attach: date | None = None
+    # Cisco's suggested replacement (EOXMigrationDetails: MigrationProductId, and the
+    # MigrationProductName that is sometimes its only name) and when Cisco last updated
+    # the record (UpdatedTimeStamp).
+    migration_pid: str | None = None
+    migration_name: str | None = None
+    updated: date | None = None
     extra: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 

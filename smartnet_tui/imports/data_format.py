@@ -39,7 +39,8 @@ CONTRACT_FIELDS = (
 )
 LINE_FIELDS = ("serial", "start", "end", "service_level", "sku", "annual_cost", "status")
 EOX_FIELDS = ("pid", "end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal",
-              "last_date_of_support")
+              "last_date_of_support", "end_of_service_attach", "migration_pid", "migration_name",
+              "updated")
 
 
 class _Ctx:
@@ -198,6 +199,10 @@ def _eox(rec: _Record) -> EoX | None:
         end_of_sw_maintenance=rec.date("end_of_sw_maintenance"),
         end_of_contract_renewal=rec.date("end_of_contract_renewal"),
         last_date_of_support=rec.date("last_date_of_support"),
+        end_of_service_attach=rec.date("end_of_service_attach"),
+        migration_pid=rec.text("migration_pid"),
+        migration_name=rec.text("migration_name"),
+        updated=rec.date("updated"),
         extra=rec.extra(EOX_FIELDS),
     )
     return e if rec.ok else None

@@ -51,6 +51,20 @@ class LineSet:
     currency: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CoverageStatus:
+    """An SN2INFO coverage or owner status: Cisco's coverage of a serial without a contract
+    number; which stored line it updates is decided when planning (``cisco_api.resolve``)."""
+
+    serial: str
+    covered: str  # YES or NO
+    end: date | None
+    status: str  # the line status it means: active or terminated
+    extra: dict[str, Any]
+    file: str
+    path: str
+
+
 @dataclass
 class Parsed:
     """What the source files hold, validated."""
@@ -72,6 +86,10 @@ class Parsed:
     whole_tables: set[str] | None = None
     formats: dict[str, str] = field(default_factory=dict)  # file -> format
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)  # file -> counts
+    # from Cisco API answers, settled against what is stored when planning (cisco_api.resolve)
+    coverage_status: dict[str, CoverageStatus] = field(default_factory=dict)
+    serial_pids: dict[str, tuple[str, str]] = field(default_factory=dict)  # serial -> (pid, where)
+    answered: set[str] = field(default_factory=set)  # serials an API answer is about
 
     def stats_for(self, file: str) -> dict[str, Any]:
         return self.stats.setdefault(file, {})
@@ -101,7 +119,7 @@ class Parsed:
     def counts(self) -> dict[str, int]:
         """What the files hold (before comparing with the database)."""
         return {
-            "devices": len(self.devices),
+            "devices": len(self.devices.keys() | self.answered),
             "contracts": len(self.contracts.keys() | self.line_sets.keys()),
             "lines": sum(len(c.lines) for c in self.contracts.values())
             + sum(len(s.lines) for s in self.line_sets.values()),

@@ -35,6 +35,7 @@ from smartnet_tui.domain.dates import DateOrder
 from smartnet_tui.domain.model import Contract, Device, EoX, Estate, LineSpec
 from smartnet_tui.domain.service_levels import normalise_service_level
 from smartnet_tui.gcpause import bulk_allocation
+from smartnet_tui.imports.cisco_api import resolve as resolve_api_answers
 from smartnet_tui.imports.diff import change_counts, describe_changes, describe_records, summary_line
 from smartnet_tui.imports.parse import parse_files
 from smartnet_tui.imports.parsed import TOP_KEYS, LineSet, Parsed, Problem, Progress
@@ -55,6 +56,7 @@ def plan_changes(
     tables the files describe whole (a data file: all; a contract-line export: contracts;
     an inventory table: devices).
     """
+    resolve_api_answers(estate, parsed)  # Cisco coverage without a contract, pids by serial
     changes: list[Change] = []
     for serial, dev in parsed.devices.items():
         if estate.devices.get(serial) != dev:

@@ -564,7 +564,7 @@ class _EoXRows(_Builder):
                 if any(x.strip() for x in row):
                     self.error(n, i_pid, "required")
                 continue
-            got: dict[str, date | None] = {}
+            got: dict[str, Any] = {}  # EoX date fields (EoX has text fields too)
             ok = True
             for k, col in self.eox_cols:
                 d, good = self.date(row, n, col)

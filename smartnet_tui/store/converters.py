@@ -57,17 +57,23 @@ def device_to_doc(d: Device) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- eox
-EOX_DATES = ("end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal", "last_date_of_support")
+EOX_DATES = ("end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal", "last_date_of_support",
+             "end_of_service_attach", "updated")
+EOX_TEXTS = ("migration_pid", "migration_name")
 
 
 def eox_from_doc(doc: Mapping[str, Any]) -> EoX:
-    return EoX(doc["pid"], **{k: _d(doc.get(k)) for k in EOX_DATES}, extra=doc.get("extra") or {})
+    fields: dict[str, Any] = {k: _d(doc.get(k)) for k in EOX_DATES}
+    fields.update((k, doc.get(k)) for k in EOX_TEXTS)
+    return EoX(doc["pid"], **fields, extra=doc.get("extra") or {})
 
 
 def eox_to_doc(e: EoX) -> dict[str, Any]:
     doc: dict[str, Any] = {"pid": e.pid}
     for k in EOX_DATES:
         doc[k] = _iso(getattr(e, k))
+    for k in EOX_TEXTS:
+        doc[k] = getattr(e, k)
     doc["extra"] = dict(e.extra)
     return _compact(doc)
 

@@ -324,7 +324,7 @@ def test_eox_api_and_renewal_blocked(cli, base_db, tmp_path):
     assert "EOXRecord[2]: no EoX data" in err
     eox = _eox(base_db)
     assert eox["WS-C2960X-48FPD-L"]["end_of_contract_renewal"] == "2026-07-31"
-    assert eox["WS-C2960X-48FPD-L"]["extra"]["migration_pid"] == "C9200-48P-E"
+    assert eox["WS-C2960X-48FPD-L"]["migration_pid"] == "C9200-48P-E"
     assert set(eox["C9300-48P-A"]) <= {"pid", "extra"}  # empty values are absent dates
     # a contract in review or due covering that pid gets renewal_blocked (high)
     src = tmp_path / "due.csv"
