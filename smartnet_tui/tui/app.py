@@ -1,10 +1,11 @@
 """The smartnet terminal UI: Inventory, Contracts and Alerts over the coverage engine.
 
 The app holds one :class:`Estate` and one :class:`Analysis` (the engine's), never a second
-model of the data. All database work runs on one background thread, in order (load,
-writes, imports), so the screen never freezes and writes never overtake each other.
-An edit is applied in memory at once (the engine refreshes only what it touched) and
-written in the background; a failed write is rolled back and reported.
+model of the data. All database work goes through :class:`~smartnet_tui.tui.sync.Sync`:
+one background thread, in order (load, writes, imports), so the screen never freezes and
+writes never overtake each other. An edit is applied in memory at once (the engine
+refreshes only what it touched) and written in the background; a failed write is rolled
+back and reported. Every open screen hears of a change through ``data_signal``.
 """
 
 from __future__ import annotations
@@ -12,55 +13,44 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
-from textual.binding import Binding
+from textual.command import CommandInput, CommandPalette, SearchIcon
 from textual.screen import ModalScreen
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.signal import Signal
 
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import Change, apply_changes, inverse
+from smartnet_tui.domain.edits import still_applied
 from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Estate
+from smartnet_tui.imports.planner import changed_line, import_files
 from smartnet_tui.store.db import Store, StoreError
-from smartnet_tui.tui.commands import LookupProvider
-from smartnet_tui.domain.edits import still_applied
+from smartnet_tui.tui.components.help import HelpScreen
+from smartnet_tui.tui.components.import_dialog import (
+    ImportDialog,
+    ImportPreview,
+    plan_import,
+    write_import,
+)
+from smartnet_tui.tui.help_data import APP_BINDINGS, binding_ids
 from smartnet_tui.tui.keymap import load_keymap
+from smartnet_tui.tui.messages import DataChanged, LoadProgress
+from smartnet_tui.tui.palette import LookupProvider
+from smartnet_tui.tui.screens.base import BaseScreen
+from smartnet_tui.tui.screens.detail import ContractScreen, DeviceScreen
+from smartnet_tui.tui.screens.history import HistoryScreen
 from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, InventoryScreen
+from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
 
 POLL_SECONDS = 0.5  # live reload: another process's write shows within about a second
 CLOCK_SECONDS = 30.0  # midnight rollover check
-
-
-@dataclass(frozen=True)
-class Touched:
-    """What an edit or reload touched: None means everything."""
-
-    serials: frozenset[str] = frozenset()
-    contracts: frozenset[str] = frozenset()
-
-
-@dataclass
-class UndoItem:
-    label: str
-    forward: list[Change]
-    backward: list[Change]
-
-
-@dataclass
-class Loaded:
-    estate: Estate
-    analysis: Analysis
-    stamp: Any
-    journal_id: int
-    seconds: float = 0.0
-    phases: dict[str, float] = field(default_factory=dict)
 
 
 class SmartnetApp(App[int]):
@@ -73,47 +63,27 @@ class SmartnetApp(App[int]):
     COMMANDS = App.COMMANDS | {LookupProvider}
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
 
-    BINDINGS = [
-        Binding("1", "switch_mode('inventory')", "Inventory", id="app.inventory", show=False,
-                tooltip="Every device with its coverage"),
-        Binding("2", "switch_mode('contracts')", "Contracts", id="app.contracts", show=False,
-                tooltip="Contracts by urgency"),
-        Binding("3", "switch_mode('alerts')", "Alerts", id="app.alerts", show=False,
-                tooltip="What needs action today"),
-        Binding("colon,ctrl+p", "command_palette", "Lookup", id="app.lookup", key_display=":",
-                tooltip="Look up a serial, hostname or contract; jump to a screen"),
-        Binding("u,ctrl+z", "undo", "Undo", id="app.undo", show=False,
-                tooltip="Undo the last edit made in this session"),
-        Binding("H", "history", "History", id="app.history", show=False,
-                tooltip="The change journal: who changed what, when"),
-        Binding("i", "import", "Import", id="app.import", show=False,
-                tooltip="Import export files, with a preview of what changes before writing"),
-        Binding("ctrl+r", "reload", "Reload", id="app.reload", show=False,
-                tooltip="Re-read the database now"),
-        Binding("question_mark", "help", "Help", id="app.help", key_display="?",
-                tooltip="Every key"),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (waits for pending saves)"),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
         super().__init__()
         self.settings = settings
-        self.store: Store | None = store
+        self.sync = Sync(lambda: Store(settings.db_path), store)
         self.estate: Estate | None = None
         self.analysis: Analysis | None = None
         self.summary: Summary | None = None
         self.data_version = 0
-        self.undo_stack: list[UndoItem] = []
         self.load_error: str | None = None
         self.status_note = "loading..."
         self.last_load: Loaded | None = None
-        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smartnet-io")
-        self._pending = 0
-        self._edit_seq = 0
-        self._need_reload = False
-        self._need_catch_up = False
-        self._reloading = False
-        self._journal_id = 0
+        # Every open screen subscribes: it hears each change of the engine's results.
+        self.data_signal: Signal[DataChanged] = Signal(self, "data")
+        # Background refresh: at most one runs; a request while it runs is kept (a
+        # "reload" outranks a "catch_up") and served right after it.
+        self._refreshing = False
+        self._wanted: str | None = None
+        self._edit_seq = 0  # edits made in memory: a read that raced one is read again
+        self._failed_stamp: object = _NO_FAILURE  # the file's stamp when a read failed
         self._quit_requested = False
         self._watch_stamps: dict[Path, tuple[int, int] | None] = {}
         self.keymap_problems: list[str] = []
@@ -121,17 +91,24 @@ class SmartnetApp(App[int]):
         self.ascii = settings.ascii
         # The reference date: fixed by --today, else the local date (rolls over at midnight).
         self.clock: Callable[[], date] = settings.reference_date
-        self.mounted_at = time.perf_counter()
-        self.first_data_at: float | None = None
         self.import_last: tuple[str, bool, bool] = ("", False, False)  # the import dialog's values
+
+    @property
+    def store(self) -> Store | None:
+        return self.sync.store
+
+    @property
+    def undo_stack(self) -> UndoStack:
+        return self.sync.undo
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
         if self.console.color_system in ("standard", "windows") or self.no_color:
             self.theme = "ansi-dark"
+        if self.settings.theme:  # chosen with --theme, $SMARTNET_THEME or config.toml
+            self.theme = self.settings.theme
         if self.settings.ascii:
             self.add_class("-ascii")
-            from textual.scrollbar import ScrollBar, ScrollBarRender
 
             class AsciiScrollBarRender(ScrollBarRender):
                 VERTICAL_BARS = [" "] * 8  # the thumb is drawn by its colour alone
@@ -140,7 +117,7 @@ class SmartnetApp(App[int]):
             self._saved_scrollbar_renderer = ScrollBar.renderer
             ScrollBar.renderer = AsciiScrollBarRender
             self.screen_change_signal.subscribe(self, self._ascii_palette)
-        keymap, problems = load_keymap()
+        keymap, problems = load_keymap(self.settings.keymap, known=binding_ids())
         self.keymap_problems = problems
         if keymap:
             self.set_keymap(keymap)
@@ -148,9 +125,17 @@ class SmartnetApp(App[int]):
             self.notify(p, title="keymap", severity="warning")
         for path in self.settings.watch:
             self._watch_stamps[Path(path)] = _file_stamp(Path(path))
-        self.run_worker(self._initial_load(), name="load", group="load")
+        self.status_note = "loading database..."
+        self._refresh_headers()
+        self.request_refresh("reload")
         self.set_interval(POLL_SECONDS, self._poll, name="poll")
         self.set_interval(CLOCK_SECONDS, self._check_clock, name="clock")
+
+    def on_unmount(self) -> None:
+        if self._saved_scrollbar_renderer is not None:  # a class attribute: put it back
+            ScrollBar.renderer = self._saved_scrollbar_renderer
+        # Never waits: a load still reading is abandoned (its thread is a daemon).
+        self.sync.close()
 
     def today(self) -> date:
         return self.clock()
@@ -159,122 +144,44 @@ class SmartnetApp(App[int]):
         s = self.settings
         return Policy(self.today(), s.due_days, s.review_days)
 
-    async def _in_io(self, fn: Callable[..., Any], *args: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._io, fn, *args)
+    # ------------------------------------------------------------------ reading
+    def request_refresh(self, kind: str = "catch_up") -> None:
+        """Bring the data up to date with the file: ``catch_up`` replays other writers'
+        journal entries, ``reload`` reads everything. Requests made while one runs
+        collapse into one more run after it."""
+        if self._wanted != "reload":
+            self._wanted = kind
+        if not self._refreshing:
+            self._refreshing = True
+            self.run_worker(self._refresh(), name="refresh", group="load")
 
-    def _load_blocking(self, policy: Policy) -> Loaded:
-        t0 = time.perf_counter()
-        if self.store is None:
-            self.store = Store(self.settings.db_path)
-        store = self.store
-        note = self._note_from_thread
-        note("reading the database...")
-        raw = store.raw()
-        t1 = time.perf_counter()
-        note("building the estate...")
-        estate = store.load()
-        t2 = time.perf_counter()
-        note(f"computing coverage of {len(estate.devices):,} devices...")
-        analysis = Analysis(estate, policy)
-        t3 = time.perf_counter()
-        journal = raw.get("journal", {})
-        jid = max(map(int, journal), default=0) if journal else 0
-        return Loaded(estate, analysis, store.stamp(), jid, t3 - t0,
-                      {"read": t1 - t0, "estate": t2 - t1, "analysis": t3 - t2})
-
-    def _catch_up_blocking(self, since: int) -> tuple[list[Change], int] | None:
-        """The changes other processes journalled after entry ``since``, or None when the
-        journal does not connect (then the whole database is re-read)."""
-        from smartnet_tui.tui.replay import changes_since
-
-        return changes_since(self.store.raw(), since)
-
-    async def _catch_up(self) -> None:
-        """Follow another process's writes: replay its journal entries, recompute only
-        what they touched. Much faster than a full reload on a large estate."""
-        if self._reloading or self.analysis is None:
-            self.run_worker(self._reload(), group="load")
-            return
-        self._reloading = True
-        seq = self._edit_seq
+    async def _refresh(self) -> None:
         try:
-            try:
-                result = await self._in_io(self._catch_up_blocking, self._journal_id)
-            except StoreError:
-                result = None
-            if result is None:
-                self._need_reload = True
-            elif self._pending or seq != self._edit_seq:
-                self._need_catch_up = True  # an edit raced the read: replay again after it
-            else:
-                changes, last = result
-                self._journal_id = last
-                if changes:
-                    self._apply_in_memory(changes)
-        finally:
-            self._reloading = False
-        if not self._pending:
-            self._after_write()
-
-    def _note_from_thread(self, text: str) -> None:
-        """Loading progress for the header (called from the I/O thread)."""
-        if self.analysis is not None:
-            return  # a reload: the data on screen stays, no progress shown
-
-        def show() -> None:
-            if self.analysis is None:
-                self.status_note = text
-                self._refresh_headers()
-
-        try:
-            self.call_from_thread(show)
-        except RuntimeError:  # the app is gone
-            pass
-
-    async def _initial_load(self) -> None:
-        self.status_note = "loading database..."
-        self._refresh_headers()
-        await self._reload(first=True)
-
-    async def _reload(self, first: bool = False) -> None:
-        if self._reloading:
-            self._need_reload = True
-            return
-        self._reloading = True
-        seq = self._edit_seq
-        try:
-            try:
-                loaded = await self._in_io(self._load_blocking, self.policy())
-            except StoreError as exc:
-                self.load_error = str(exc)
-                self.status_note = "database error"
-                self.notify(str(exc), title="cannot read the database", severity="error",
-                            timeout=10, markup=False)
-                if self.analysis is None:
-                    self._data_changed(None)
+            while self._wanted is not None:
+                kind, self._wanted = self._wanted, None
+                if kind == "reload" or self.analysis is None:
+                    await self._reload()
                 else:
-                    self._refresh_headers()
-                return
-            if self._pending or seq != self._edit_seq:
-                # an edit was made while reading: read again once it is saved
-                self._need_reload = True
-                return
-            self.load_error = None
-            self.last_load = loaded
-            self._install(loaded)
-            if first:
-                self.first_data_at = time.perf_counter()
+                    await self._catch_up()
         finally:
-            self._reloading = False
-        if self._need_reload and not self._pending:
-            self._need_reload = False
-            self.run_worker(self._reload(), group="load")
+            self._refreshing = False
 
-    def _install(self, loaded: Loaded) -> None:
+    async def _reload(self) -> None:
+        seq = self._edit_seq
+        try:
+            loaded = await asyncio.wrap_future(self.sync.load(self.policy(), self._note))
+        except StoreError as exc:
+            self._read_failed(exc)
+            return
+        if seq != self._edit_seq:
+            # An edit was made while reading: read again, queued behind its write.
+            self._wanted = "reload"
+            return
+        self._read_ok()
+        self.last_load = loaded
         self.estate = loaded.estate
         self.analysis = loaded.analysis
-        self._journal_id = loaded.journal_id
+        self.sync.journal_id = loaded.journal_id
         self.status_note = ""
         self._data_changed(None)
         # Millions of long-lived objects at 50k devices: keep the cyclic garbage collector
@@ -282,27 +189,83 @@ class SmartnetApp(App[int]):
         # still freed by reference counting.
         gc.freeze()
 
+    async def _catch_up(self) -> None:
+        """Follow another process's writes: replay its journal entries, recompute only
+        what they touched. Much faster than a full reload on a large estate."""
+        seq = self._edit_seq
+        try:
+            result = await asyncio.wrap_future(self.sync.changes_since(self.sync.journal_id))
+        except StoreError as exc:
+            self._read_failed(exc)
+            return
+        if result is None:  # the journal does not connect: read everything
+            self._wanted = "reload"
+            return
+        if seq != self._edit_seq:
+            self._wanted = self._wanted or "catch_up"  # an edit raced the read: again
+            return
+        self._read_ok()
+        changes, last = result
+        self.sync.journal_id = last
+        if changes:
+            self._apply_in_memory(changes)
+
+    def _read_failed(self, exc: StoreError) -> None:
+        """Report a failed read once, until the file changes (the poll reads again then)."""
+        stamp = self.store.stamp() if self.store is not None else None
+        first = self._failed_stamp != stamp or self.load_error != str(exc)
+        self._failed_stamp = stamp
+        self.load_error = str(exc)
+        self.status_note = "database error"
+        if first:
+            self.notify(str(exc), title="cannot read the database", severity="error",
+                        timeout=10, markup=False)
+        if self.analysis is None:
+            self._data_changed(None)
+        else:
+            self._refresh_headers()
+
+    def _read_ok(self) -> None:
+        if self.load_error is not None:
+            self.load_error = None
+            self.status_note = ""
+        self._failed_stamp = _NO_FAILURE
+
+    def _note(self, text: str) -> None:
+        """Loading progress for the header (called from the I/O thread: posts, never waits)."""
+        if self.analysis is not None:
+            return  # a reload: the data on screen stays, no progress shown
+        try:
+            self.post_message(LoadProgress(text))
+        except RuntimeError:  # the app's loop is gone
+            pass
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        if self.analysis is None:
+            self.status_note = message.text
+            self._refresh_headers()
+
     # ------------------------------------------------------------------ propagation
     def _data_changed(self, touched: Touched | None) -> None:
         self.data_version += 1
         self.summary = self.analysis.summary() if self.analysis is not None else None
-        for screen in list(self.screen_stack):
-            handler = getattr(screen, "data_changed", None)
-            if handler is not None:
-                handler(touched)
+        self.data_signal.publish(DataChanged(touched))
 
     def _refresh_headers(self) -> None:
-        for screen in list(self.screen_stack):
-            handler = getattr(screen, "refresh_header", None)
-            if handler is not None:
-                handler()
+        for screen in self.screen_stack:
+            if isinstance(screen, BaseScreen):
+                screen.refresh_header()
 
     # ------------------------------------------------------------------ polling
     def _poll(self) -> None:
-        if self.store is None or self._pending or self._reloading:
+        store = self.store
+        if store is None or self._refreshing or self.sync.writes_pending:
             return
-        if self.store.changed_on_disk():
-            self.run_worker(self._catch_up(), group="load")
+        if self._failed_stamp is not _NO_FAILURE:
+            if store.stamp() != self._failed_stamp:
+                self.request_refresh("reload")  # the file changed: try again
+        elif store.changed_on_disk():
+            self.request_refresh("catch_up")
         for path, old in list(self._watch_stamps.items()):
             new = _file_stamp(path)
             if new != old:
@@ -312,26 +275,19 @@ class SmartnetApp(App[int]):
 
     def _check_clock(self) -> None:
         if self.analysis is not None and self.today() != self.analysis.policy.today:
-            self.run_worker(self._reload(), group="load")  # midnight: statuses move
+            self.request_refresh("reload")  # midnight: statuses move
 
     async def _reimport(self, paths: Sequence[Path]) -> None:
-        from smartnet_tui.store.importer import import_files
-
-        if self.store is None:
-            return
-        self._pending += 1
+        order = self.settings.date_order
+        fut = self.sync.write(lambda store: import_files(store, list(paths), order=order,
+                                                         action="tui: watch import"))
         try:
-            result = await self._in_io(
-                lambda: import_files(self.store, list(paths), order=self.settings.date_order,
-                                     action="tui: watch import"))
+            result = await asyncio.wrap_future(fut)
         except StoreError as exc:
             self.notify(str(exc), title="watch import failed", severity="error", timeout=10)
             result = None
-        finally:
-            self._pending -= 1
-        # Whatever happened, the import re-read the store, which hides other writers' entries
-        # from the stamp check: replay the journal, and let a pending quit go through.
-        self._need_catch_up = True
+        # Whatever happened, the import re-read the store, which hides other writers'
+        # entries from the stamp check: replay the journal.
         try:
             if result is not None:
                 self._report_watch_import(paths, result)
@@ -353,8 +309,6 @@ class SmartnetApp(App[int]):
 
     # ------------------------------------------------------------------ import (i)
     def action_import(self) -> None:
-        from smartnet_tui.tui.components.import_dialog import ImportDialog
-
         if self.analysis is None or self.store is None:
             self.notify("the database is not loaded yet", severity="warning")
             return
@@ -366,36 +320,30 @@ class SmartnetApp(App[int]):
     async def plan_import(self, paths: Sequence[Path], replace_all: bool, add_devices: bool,
                           progress: Callable[[str, int, int | None], None] | None = None) -> Any:
         """A dry run of an import on the I/O thread (after any pending write): an ImportPlan."""
-        from smartnet_tui.tui.components.import_dialog import plan_import
-
+        order, today = self.settings.date_order, self.today()
+        fut = self.sync.run(lambda: plan_import(self.sync._store(), list(paths), replace_all,
+                                                add_devices, order, today, progress))
         try:
-            return await self._in_io(plan_import, self.store, list(paths), replace_all,
-                                     add_devices, self.settings.date_order, self.today(), progress)
+            return await asyncio.wrap_future(fut)
         finally:
             # The plan read the database, which moves the store's "changed on disk" mark:
             # follow whatever another process wrote, as the poll would have.
-            self._need_catch_up = True
-            self._after_write()
+            self.request_refresh("catch_up")
 
     def confirm_import(self, plan: Any) -> None:
         """Write a previewed import in the background; the screens follow the journal."""
-        self._pending += 1
-        self.run_worker(self._import_write(plan), group="write")
+        order, today = self.settings.date_order, self.today()
+        fut = self.sync.write(lambda store: write_import(store, plan, order, today))
+        self.run_worker(self._import_written(plan, fut), group="write")
 
-    async def _import_write(self, plan: Any) -> None:
-        from smartnet_tui.store.diff import summary_line
-        from smartnet_tui.tui.components.import_dialog import ImportPreview, write_import
-
+    async def _import_written(self, plan: Any, fut: Future[Any]) -> None:
         try:
-            entry, replanned = await self._in_io(write_import, self.store, plan,
-                                                 self.settings.date_order, self.today())
+            entry, replanned = await asyncio.wrap_future(fut)
         except StoreError as exc:
-            self._pending -= 1
             self.notify(str(exc), title="not imported (nothing written)", severity="error",
                         timeout=10, markup=False)
             self._after_write()
             return
-        self._pending -= 1
         if replanned is not None:
             if replanned.result.errors:
                 shown = "\n".join(str(e) for e in replanned.result.errors[:5])
@@ -411,16 +359,15 @@ class SmartnetApp(App[int]):
         else:
             n = len(entry["changes"])
             self.notify(f"{n:,} change{'s' * (n != 1)} imported: "
-                        f"{summary_line(plan.result.summary.get('changed', {}))}",
+                        f"{changed_line(plan.result)}",
                         title="import", markup=False)
         # The screens follow the new journal entry the way they follow any other writer.
-        self._need_catch_up = True
         self._after_write()
 
     # ------------------------------------------------------------------ edits
     def submit(self, changes: Sequence[Change], label: str, *, undo: bool = False) -> bool:
         """Apply an edit now (memory and screens), and save it in the background."""
-        if self.analysis is None or self.estate is None or self.store is None:
+        if self.analysis is None or self.estate is None:
             self.notify("the database is not loaded yet", severity="warning")
             return False
         changes = list(changes)
@@ -428,94 +375,80 @@ class SmartnetApp(App[int]):
         backward = inverse(self.estate, changes)
         self._apply_in_memory(changes)
         if not undo:
-            self.undo_stack.append(UndoItem(label, changes, backward))
-            del self.undo_stack[:-50]
+            self.sync.undo.push(UndoItem(label, changes, backward))
         action = f"tui: {'undo ' if undo else ''}{label}"
-        self._pending += 1
-        self.run_worker(self._write(changes, backward, action, label, undo), group="write")
+        fut = self.sync.apply(changes, action, backward)
+        self.run_worker(self._written(fut, changes, backward, label, undo), group="write")
         return True
 
     def _apply_in_memory(self, changes: Sequence[Change]) -> Touched:
+        assert self.estate is not None and self.analysis is not None
         serials, contracts = apply_changes(self.estate, changes)
         self.analysis.refresh(serials=serials, contracts=contracts)
-        touched = Touched(frozenset(serials), frozenset(contracts | self.estate.contracts_of(serials)))
+        touched = Touched(frozenset(serials),
+                          frozenset(contracts | self.estate.contracts_of(serials)))
         self._data_changed(touched)
         return touched
 
-    async def _write(self, changes: list[Change], backward: list[Change], action: str,
-                     label: str, undo: bool) -> None:
-        store = self.store
+    async def _written(self, fut: Future[dict[str, Any] | None], changes: list[Change],
+                       backward: list[Change], label: str, undo: bool) -> None:
         try:
-            entry = await self._in_io(store.apply, changes, action, None, backward)
+            entry = await asyncio.wrap_future(fut)
         except StoreError as exc:
-            self._pending -= 1
-            # a conflict means another writer got in first: show their version
-            self._need_catch_up = True
+            # a conflict means another writer got in first: the catch-up shows their version
             if self.estate is not None and still_applied(self.estate, changes):
                 self._apply_in_memory(backward)
-            if not undo and self.undo_stack and self.undo_stack[-1].forward == changes:
-                self.undo_stack.pop()
+            if not undo:
+                self.sync.undo.forget(changes)
             self.notify(str(exc), title=f"not saved: {label}", severity="error", timeout=10,
                         markup=False)
-            self._after_write()
-            return
-        self._pending -= 1
-        if entry is not None:
-            if entry["id"] != self._journal_id + 1:
-                # another process wrote in between: replay the journal from where we were
-                # (our own entry replays as a no-op)
-                self._need_catch_up = True
-            else:
-                self._journal_id = entry["id"]
-        self.notify(("undone: " if undo else "saved: ") + label, markup=False, timeout=3)
+        else:
+            self.notify(("undone: " if undo else "saved: ") + label, markup=False, timeout=3)
+            if (entry is not None and entry["id"] == self.sync.journal_id + 1
+                    and not self._refreshing):
+                # nobody wrote in between: the screens already show this entry
+                self.sync.journal_id = entry["id"]
+                self._after_write(follow=False)
+                return
         self._after_write()
 
-    def _after_write(self) -> None:
-        if self._pending:
-            return
-        if self._quit_requested:
+    def _after_write(self, follow: bool = True) -> None:
+        """After each write: let a pending quit go through, else follow the journal (other
+        writers may have written in between; our own entry replays as a no-op)."""
+        if self._quit_requested and not self.sync.writes_pending:
             self.exit(0)
             return
-        if self._need_reload:
-            self._need_reload = False
-            self._need_catch_up = False
-            self.run_worker(self._reload(), group="load")
-        elif self._need_catch_up:
-            self._need_catch_up = False
-            self.run_worker(self._catch_up(), group="load")
+        if follow:
+            self.request_refresh("catch_up")
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
+        item = self.sync.undo.top()
+        if item is None:
             self.notify("nothing to undo", severity="warning")
             return
-        item = self.undo_stack[-1]
+        self.sync.undo.pop()
         if self.estate is None or not still_applied(self.estate, item.forward):
-            self.undo_stack.pop()
             self.notify(f"cannot undo {item.label}: changed since (by another process?)",
                         severity="warning", markup=False)
             return
-        self.undo_stack.pop()
         self.submit(item.backward, item.label, undo=True)
 
     def action_reload(self) -> None:
-        self.run_worker(self._reload(), group="load")
+        self.request_refresh("reload")
 
     async def action_quit(self) -> None:
-        if self._pending:
+        """Quit once the writes already submitted are saved; reads are abandoned."""
+        if self.sync.writes_pending:
             self._quit_requested = True
             self.notify("saving... quitting when done")
             return
         self.exit(0)
 
     def action_history(self) -> None:
-        from smartnet_tui.tui.screens.history import HistoryScreen
-
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
-        from smartnet_tui.tui.components.help import HelpScreen
-
         self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -530,8 +463,6 @@ class SmartnetApp(App[int]):
     def _ascii_palette(self, screen: Any) -> None:
         """--ascii: the command palette's search icon and placeholder in ASCII (the
         public ``SearchIcon.icon`` and ``Input.placeholder``, set once it is composed)."""
-        from textual.command import CommandInput, CommandPalette, SearchIcon
-
         if not isinstance(screen, CommandPalette):
             return
 
@@ -546,28 +477,19 @@ class SmartnetApp(App[int]):
 
     # ------------------------------------------------------------------ navigation
     def open_device(self, serial: str) -> None:
-        from smartnet_tui.tui.screens.detail import DeviceScreen
-
         self.push_screen(DeviceScreen(serial))
 
     def open_contract(self, number: str) -> None:
-        from smartnet_tui.tui.screens.detail import ContractScreen
-
         self.push_screen(ContractScreen(number))
 
     def show_contracts_filtered(self, text: str) -> None:
         self.switch_mode("contracts")
         screen = self.screen
-        setter = getattr(screen, "set_filter", None)
-        if setter is not None:
-            self.call_after_refresh(setter, text)
+        if isinstance(screen, ContractsScreen):
+            self.call_after_refresh(screen.set_filter, text)
 
-    def on_unmount(self) -> None:
-        if self._saved_scrollbar_renderer is not None:  # a class attribute: put it back
-            from textual.scrollbar import ScrollBar
 
-            ScrollBar.renderer = self._saved_scrollbar_renderer
-        self._io.shutdown(wait=True)
+_NO_FAILURE = object()
 
 
 def _file_stamp(path: Path) -> tuple[int, int] | None:

@@ -4,26 +4,51 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal
+from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
+from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen
+from smartnet_tui.tui.screens.history import HistoryScreen
+from smartnet_tui.tui.screens.tables import (
+    AlertsScreen,
+    ContractsScreen,
+    InventoryScreen,
+    TableScreen,
+)
+from smartnet_tui.tui.widgets.record_table import RecordTable
+
+# The app's own bindings (``SmartnetApp.BINDINGS``): here, so that the help and the keymap
+# check list them without importing the app.
+APP_BINDINGS: list[Binding] = [
+    Binding("1", "switch_mode('inventory')", "Inventory", id="app.inventory", show=False,
+            tooltip="Every device with its coverage"),
+    Binding("2", "switch_mode('contracts')", "Contracts", id="app.contracts", show=False,
+            tooltip="Contracts by urgency"),
+    Binding("3", "switch_mode('alerts')", "Alerts", id="app.alerts", show=False,
+            tooltip="What needs action today"),
+    Binding("colon,ctrl+p", "command_palette", "Lookup", id="app.lookup", key_display=":",
+            tooltip="Look up a serial, hostname or contract; jump to a screen"),
+    Binding("u,ctrl+z", "undo", "Undo", id="app.undo", show=False,
+            tooltip="Undo the last edit made in this session"),
+    Binding("H", "history", "History", id="app.history", show=False,
+            tooltip="The change journal: who changed what, when"),
+    Binding("i", "import", "Import", id="app.import", show=False,
+            tooltip="Import export files, with a preview of what changes before writing"),
+    Binding("ctrl+r", "reload", "Reload", id="app.reload", show=False,
+            tooltip="Re-read the database now"),
+    Binding("question_mark", "help", "Help", id="app.help", key_display="?",
+            tooltip="Every key"),
+    Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (waits for pending saves)"),
+]
+
+
+def _own(cls: type) -> list[Binding]:
+    return [b for b in cls.BINDINGS if isinstance(b, Binding)]
+
 
 def binding_groups() -> list[tuple[str, list[Binding]]]:
-    from smartnet_tui.tui.app import SmartnetApp
-    from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal
-    from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
-    from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen
-    from smartnet_tui.tui.screens.history import HistoryScreen
-    from smartnet_tui.tui.screens.tables import (
-        AlertsScreen,
-        ContractsScreen,
-        InventoryScreen,
-        TableScreen,
-    )
-    from smartnet_tui.tui.widgets.record_table import RecordTable
-
-    def own(cls) -> list[Binding]:
-        return [b for b in cls.BINDINGS if isinstance(b, Binding)]
-
+    own = _own
     return [
-        ("Everywhere", own(SmartnetApp)),
+        ("Everywhere", list(APP_BINDINGS)),
         ("Tables", own(RecordTable) + own(TableScreen)),
         ("Alerts", own(AlertsScreen)),
         ("Inventory", own(InventoryScreen)),
@@ -40,3 +65,8 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
 
 def all_bindings() -> list[tuple[str, Binding]]:
     return [(group, b) for group, bindings in binding_groups() for b in bindings]
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a keymap may remap."""
+    return {b.id for _, b in all_bindings() if b.id}

@@ -25,14 +25,9 @@ def keymap_path() -> Path:
     return Path(base) / "smartnet" / "keymap.toml"
 
 
-def known_binding_ids() -> set[str]:
-    from smartnet_tui.tui.help_data import all_bindings
-
-    return {b.id for _, b in all_bindings() if b.id}
-
-
-def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
-    """The keymap and a list of problems (each one line for a notification)."""
+def load_keymap(path: Path | None = None, *, known: set[str]) -> tuple[dict[str, str], list[str]]:
+    """The keymap and a list of problems (each one line for a notification); ``known`` is
+    every binding id (``help_data.binding_ids()``)."""
     path = path or keymap_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -47,7 +42,6 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     table = data.get("keymap", data)
     if not isinstance(table, dict):
         return {}, [f"{path}: expected a [keymap] table"]
-    known = known_binding_ids()
     out: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, keys in table.items():

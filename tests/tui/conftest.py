@@ -68,13 +68,15 @@ def _quiet_env(monkeypatch, tmp_path_factory):
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
+def filled_db(tmp_path) -> Path:
+    """A database file holding the fixture estate (``tests/conftest.py``'s ``filled_db`` is a
+    path where no database exists yet)."""
     return make_db(tmp_path)
 
 
 @pytest.fixture
-def settings(db_path) -> Settings:
-    return Settings(db_path=db_path, today=TODAY)
+def settings(filled_db) -> Settings:
+    return Settings(db_path=filled_db, today=TODAY)
 
 
 @pytest.fixture

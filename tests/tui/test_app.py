@@ -311,10 +311,10 @@ def stored_contract(path, number):
 
 
 async def wait_saved(pilot) -> None:
-    await wait_until(pilot, lambda: pilot.app._pending == 0)
+    await wait_until(pilot, lambda: pilot.app.sync.writes_pending == 0)
 
 
-async def test_decommission_shows_waste_alert_and_undo(app, db_path):
+async def test_decommission_shows_waste_alert_and_undo(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("1")
@@ -329,16 +329,16 @@ async def test_decommission_shows_waste_alert_and_undo(app, db_path):
         await pilot.press("3")
         assert "inactive_covered\x1fFOC0006FFFF" in table(app).keys
         await wait_saved(pilot)
-        assert stored_device(db_path, "FOC0006FFFF").status == "decommissioned"
-        journal = Store(db_path).history()
+        assert stored_device(filled_db, "FOC0006FFFF").status == "decommissioned"
+        journal = Store(filled_db).history()
         assert journal[-1]["action"].startswith("tui: FOC0006FFFF status")
         await pilot.press("u")
         assert app.estate.devices["FOC0006FFFF"].status == "active"
         assert "inactive_covered\x1fFOC0006FFFF" not in table(app).keys
         assert "wasted 1" in summary_text(app)
         await wait_saved(pilot)
-        assert stored_device(db_path, "FOC0006FFFF").status == "active"
-        assert Store(db_path).history()[-1]["action"].startswith("tui: undo")
+        assert stored_device(filled_db, "FOC0006FFFF").status == "active"
+        assert Store(filled_db).history()[-1]["action"].startswith("tui: undo")
         await pilot.press("u")  # nothing left to undo: a warning, no crash
         assert app.estate.devices["FOC0006FFFF"].status == "active"
 
@@ -364,7 +364,7 @@ async def test_escape_cancels_a_choice(app):
         assert not app.undo_stack
 
 
-async def test_criticality_edit_raises_service_level_alert(app, db_path):
+async def test_criticality_edit_raises_service_level_alert(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("1")
@@ -374,10 +374,10 @@ async def test_criticality_edit_raises_service_level_alert(app, db_path):
         assert app.estate.devices["FOC0006FFFF"].criticality == "critical"
         assert "service_level" in kinds_for(app, "FOC0006FFFF")
         await wait_saved(pilot)
-        assert stored_device(db_path, "FOC0006FFFF").criticality == "critical"
+        assert stored_device(filled_db, "FOC0006FFFF").criticality == "critical"
 
 
-async def test_triage_state_owner_note(app, db_path):
+async def test_triage_state_owner_note(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("2")
@@ -394,12 +394,12 @@ async def test_triage_state_owner_note(app, db_path):
         assert (tr.state, tr.owner, tr.note) == ("do not renew", "bob", "[/x] replaced by C9300")
         assert table(app).source.cells("2000")[7][0] == "do not renew"
         await wait_saved(pilot)
-        assert stored_contract(db_path, "2000").triage.note == "[/x] replaced by C9300"
+        assert stored_contract(filled_db, "2000").triage.note == "[/x] replaced by C9300"
         await pilot.press("enter")
         assert "[/x] replaced by C9300" in str(app.screen.query_one("#info").render())
 
 
-async def test_renew_extends_the_contract(app, db_path):
+async def test_renew_extends_the_contract(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("2")
@@ -412,7 +412,7 @@ async def test_renew_extends_the_contract(app, db_path):
         assert "expiring" not in kinds_for(app, "1000")
         assert "due 0" in summary_text(app)
         await wait_saved(pilot)
-        assert stored_contract(db_path, "1000").end == date(2027, 12, 20)
+        assert stored_contract(filled_db, "1000").end == date(2027, 12, 20)
 
 
 async def test_renew_as_a_new_contract(app):
@@ -459,7 +459,7 @@ async def test_cancel_contract_and_reactivate(app):
         assert app.analysis.contract_status["1000"].renewal == "due"
 
 
-async def test_terminate_a_line(app, db_path):
+async def test_terminate_a_line(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         app.open_contract("3000")
@@ -472,11 +472,11 @@ async def test_terminate_a_line(app, db_path):
         assert "inactive_covered" not in kinds_for(app, "FOC0004DDDD")
         assert "terminated" in [c[0] for c in table(app).source.cells(key)]
         await wait_saved(pilot)
-        spec = stored_contract(db_path, "3000").lines[0]
+        spec = stored_contract(filled_db, "3000").lines[0]
         assert (spec.serial, spec.status) == ("FOC0004DDDD", "terminated")
 
 
-async def test_add_device_and_contract(app, db_path):
+async def test_add_device_and_contract(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("1", "a")
@@ -493,7 +493,7 @@ async def test_add_device_and_contract(app, db_path):
         assert app.analysis.coverage["NEW0001"].status == "covered"
         assert "uncovered" not in kinds_for(app, "FOC0005EEEE")
         await wait_saved(pilot)
-        assert stored_contract(db_path, "5000") is not None
+        assert stored_contract(filled_db, "5000") is not None
         # a duplicate is refused in the dialog
         await pilot.press("a", *"5000", "tab", "tab", "tab", *"2027-01-01", "ctrl+s")
         assert "already exists" in str(app.screen.query_one("#error").render())
@@ -517,12 +517,12 @@ async def test_failed_write_rolls_back_and_notifies(app, monkeypatch):
 
 
 # ------------------------------------------------------------------------- live data
-async def test_reloads_when_another_process_writes_keeping_cursor_and_filter(app, db_path):
+async def test_reloads_when_another_process_writes_keeping_cursor_and_filter(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("1", "slash", *"nyc", "enter")
         await goto_row(pilot, "FOC0006FFFF")
-        other = Store(db_path)
+        other = Store(filled_db)
         dev = other.load().devices["FOC0006FFFF"]
         from dataclasses import replace
 
@@ -534,14 +534,14 @@ async def test_reloads_when_another_process_writes_keeping_cursor_and_filter(app
         assert "inactive_covered" in kinds_for(app, "FOC0006FFFF")
 
 
-async def test_undo_refuses_when_the_record_changed_elsewhere(app, db_path):
+async def test_undo_refuses_when_the_record_changed_elsewhere(app, filled_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("1")
         await goto_row(pilot, "FOC0006FFFF")
         await pilot.press("s", "j", "enter")
         await wait_saved(pilot)
-        other = Store(db_path)
+        other = Store(filled_db)
         from dataclasses import replace
 
         dev = other.load().devices["FOC0006FFFF"]
@@ -552,13 +552,13 @@ async def test_undo_refuses_when_the_record_changed_elsewhere(app, db_path):
         assert app.estate.devices["FOC0006FFFF"].status == "decommissioned"
 
 
-async def test_watch_reimports_a_changed_file(tmp_path, db_path):
+async def test_watch_reimports_a_changed_file(tmp_path, filled_db):
     from smartnet_tui.config import Settings
 
     src = tmp_path / "devices.yaml"
     src.write_text("devices:\n  - serial: FOC0005EEEE\n    hostname: acc-sw-05\n    pid: C9200-24P\n"
                    "    site: NYC\n")
-    app = SmartnetApp(Settings(db_path=db_path, today=date(2026, 12, 1), watch=(src,)))
+    app = SmartnetApp(Settings(db_path=filled_db, today=date(2026, 12, 1), watch=(src,)))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         src.write_text("devices:\n  - serial: FOC0005EEEE\n    hostname: acc-sw-05\n    pid: C9200-24P\n"
@@ -571,10 +571,10 @@ async def test_watch_reimports_a_changed_file(tmp_path, db_path):
         assert app.estate.devices["FOC0005EEEE"].status == "spare"
 
 
-async def test_midnight_rollover_recomputes(db_path):
+async def test_midnight_rollover_recomputes(filled_db):
     from smartnet_tui.config import Settings
 
-    app = SmartnetApp(Settings(db_path=db_path, today=None))
+    app = SmartnetApp(Settings(db_path=filled_db, today=None))
     day = [date(2026, 12, 20)]
     app.clock = lambda: day[0]
     async with app.run_test(size=SIZE) as pilot:
@@ -692,9 +692,18 @@ async def test_no_color_environment(monkeypatch, settings):
 async def test_every_screen_renders_at_any_size(app, size):
     async with app.run_test(size=size) as pilot:
         await wait_loaded(pilot)
-        for keys in (["1"], ["2"], ["3"], ["1", "enter"], ["escape", "2", "enter"], ["question_mark"]):
+        steps = [
+            (["1"], lambda: "FOC0003CCCC"),
+            (["2"], lambda: "2000"),
+            (["3"], lambda: "ORPHAN9999"),
+            (["1", "enter"], lambda: app.screen.serial),
+            (["escape", "2", "enter"], lambda: app.screen.number),
+            (["question_mark"], lambda: "Keys"),
+        ]
+        for keys, expected in steps:
             await pilot.press(*keys)
-            assert screen_text(app)
+            await pilot.pause()
+            assert expected() in screen_text(app), keys
 
 
 async def test_history_shows_the_journal_with_app_edits(app):

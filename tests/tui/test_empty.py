@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from smartnet_tui.tui.app import SmartnetApp
 from smartnet_tui.tui.widgets.record_table import RecordTable
+
 from .conftest import wait_loaded
 
 

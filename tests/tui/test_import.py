@@ -52,8 +52,8 @@ def preview_text(app) -> str:
     return "\n".join(text_of(w) for w in app.screen.query("Static"))
 
 
-def journal(db_path: Path) -> list[dict]:
-    store = Store(db_path)
+def journal(filled_db: Path) -> list[dict]:
+    store = Store(filled_db)
     try:
         return store.history()
     finally:
@@ -94,8 +94,8 @@ def good_csv(tmp_path) -> Path:
     return path
 
 
-async def test_preview_shows_counts_and_changes(app, db_path, good_csv):
-    before = db_path.read_bytes()
+async def test_preview_shows_counts_and_changes(app, filled_db, good_csv):
+    before = filled_db.read_bytes()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await preview(pilot, f'"{good_csv}"')
@@ -108,11 +108,11 @@ async def test_preview_shows_counts_and_changes(app, db_path, good_csv):
         assert "2026-12-20 → 2027-12-20" in text
         assert "NEW0000001" in text and "orphan" in text  # add devices is off
         assert "cscc lines [q1].csv (csv)" in text  # the file name literally, not markup
-    assert db_path.read_bytes() == before  # a preview writes nothing
+    assert filled_db.read_bytes() == before  # a preview writes nothing
 
 
-async def test_cancel_writes_nothing(app, db_path, good_csv):
-    before = db_path.read_bytes()
+async def test_cancel_writes_nothing(app, filled_db, good_csv):
+    before = filled_db.read_bytes()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await preview(pilot, f'"{good_csv}"')
@@ -128,11 +128,11 @@ async def test_cancel_writes_nothing(app, db_path, good_csv):
         await pilot.pause()
         assert isinstance(app.screen, AlertsScreen)
         assert "5000" not in app.estate.contracts
-    assert db_path.read_bytes() == before
+    assert filled_db.read_bytes() == before
 
 
-async def test_confirm_writes_one_entry_and_the_screens_follow(app, db_path, good_csv):
-    entries = len(journal(db_path))
+async def test_confirm_writes_one_entry_and_the_screens_follow(app, filled_db, good_csv):
+    entries = len(journal(filled_db))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await preview(pilot, f'"{good_csv}"', "add-devices")
@@ -155,7 +155,7 @@ async def test_confirm_writes_one_entry_and_the_screens_follow(app, db_path, goo
         await pilot.press("1")
         assert isinstance(app.screen, InventoryScreen)
         assert "NEW0000001" in app.screen.query_one(RecordTable).keys
-    after = journal(db_path)
+    after = journal(filled_db)
     assert len(after) == entries + 1
     entry = after[-1]
     assert entry["action"] == "tui: import"
@@ -164,11 +164,11 @@ async def test_confirm_writes_one_entry_and_the_screens_follow(app, db_path, goo
     assert entry["detail"]["files"] == [str(good_csv)]
 
 
-async def test_errors_are_listed_and_nothing_is_written(app, db_path, tmp_path):
+async def test_errors_are_listed_and_nothing_is_written(app, filled_db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "FOC0001AAAA,1000,SNTP,2025-12-21,not-a-date\n"
                    "FOC0005EEEE,1000,SNTP,31-Feb-2026,2027-12-20\n")
-    before = db_path.read_bytes()
+    before = filled_db.read_bytes()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await open_dialog(pilot, str(bad))
@@ -181,10 +181,10 @@ async def test_errors_are_listed_and_nothing_is_written(app, db_path, tmp_path):
         assert isinstance(app.screen, ImportDialog)  # stays open to fix the path
         await pilot.press("escape")
         await app.workers.wait_for_complete()
-    assert db_path.read_bytes() == before
+    assert filled_db.read_bytes() == before
 
 
-async def test_missing_file_and_bad_quoting(app, db_path, tmp_path):
+async def test_missing_file_and_bad_quoting(app, filled_db, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await open_dialog(pilot, '"unterminated')
@@ -200,7 +200,7 @@ async def test_missing_file_and_bad_quoting(app, db_path, tmp_path):
         assert await wait_until(pilot, lambda: "no such file" in status_text(app))
 
 
-async def test_replace_deletes_what_the_files_no_longer_hold(app, db_path, tmp_path):
+async def test_replace_deletes_what_the_files_no_longer_hold(app, filled_db, tmp_path):
     data = tmp_path / "estate.yaml"
     data.write_text(
         "devices:\n"
@@ -231,46 +231,46 @@ async def test_replace_deletes_what_the_files_no_longer_hold(app, db_path, tmp_p
         await pilot.pause()
         assert set(app.estate.contracts) == {"1000"}
         assert set(app.analysis.coverage) == {"FOC0001AAAA"}
-    assert journal(db_path)[-1]["action"] == "tui: import --replace"
+    assert journal(filled_db)[-1]["action"] == "tui: import --replace"
 
 
-async def test_nothing_to_import(app, db_path, good_csv):
+async def test_nothing_to_import(app, filled_db, good_csv):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await preview(pilot, str(good_csv).replace(" ", "\\ "))  # backslash-escaped space
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: "5000" in app.estate.contracts)
         await app.workers.wait_for_complete()
-        before = db_path.read_bytes()
+        before = filled_db.read_bytes()
         await open_dialog(pilot, f'"{good_csv}"')  # the dialog remembers; same import again
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: "Nothing to import" in status_text(app))
         assert isinstance(app.screen, ImportDialog)
-    assert db_path.read_bytes() == before
+    assert filled_db.read_bytes() == before
 
 
-async def test_another_writer_between_preview_and_confirm(app, db_path, good_csv):
+async def test_another_writer_between_preview_and_confirm(app, filled_db, good_csv):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await preview(pilot, f'"{good_csv}"', "add-devices")
         # a colleague adds the new serial themselves while we read the preview
-        other = Store(db_path)
+        other = Store(filled_db)
         other.apply([PutDevice(Device("NEW0000001", hostname="their-name"))], "colleague")
         other.close()
-        entries = len(journal(db_path))
+        entries = len(journal(filled_db))
         await pilot.press("enter")
         # the plan changed (the device is no longer new): shown again, nothing written yet
         assert await wait_until(pilot, lambda: isinstance(app.screen, ImportPreview)
                                 and app.screen.plan.note)
         assert "changed since the preview" in preview_text(app)
         assert "device added" not in preview_text(app)
-        assert len(journal(db_path)) == entries
+        assert len(journal(filled_db)) == entries
         await pilot.press("y")
         assert await wait_until(pilot, lambda: "5000" in app.estate.contracts)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.estate.devices["NEW0000001"].hostname == "their-name"
-    assert len(journal(db_path)) == entries + 1
+    assert len(journal(filled_db)) == entries + 1
 
 
 async def test_import_key_is_blocked_behind_dialogs_and_listed_in_help(app):
@@ -286,7 +286,7 @@ async def test_import_key_is_blocked_behind_dialogs_and_listed_in_help(app):
         assert sum(isinstance(s, ImportDialog) for s in app.screen_stack) == 1
 
 
-async def test_ascii_command_palette_and_preview(settings, db_path, good_csv):
+async def test_ascii_command_palette_and_preview(settings, filled_db, good_csv):
     from textual.command import CommandInput, SearchIcon
 
     app = SmartnetApp(replace(settings, ascii=True))
@@ -307,7 +307,7 @@ async def test_ascii_command_palette_and_preview(settings, db_path, good_csv):
         assert text.isascii()
 
 
-async def test_a_large_file_reports_progress(app, db_path, tmp_path, monkeypatch):
+async def test_a_large_file_reports_progress(app, filled_db, tmp_path, monkeypatch):
     big = tmp_path / "big.csv"
     big.write_text(HEADER + "".join(f"SER{i:07d},7000,SNT,2026-01-01,2027-01-31\n"
                                     for i in range(20_000)))
@@ -336,7 +336,7 @@ def test_split_paths(monkeypatch, tmp_path):
         split_paths("'open")
 
 
-async def test_progress_from_the_reading_thread_never_waits_for_the_event_loop(app, db_path,
+async def test_progress_from_the_reading_thread_never_waits_for_the_event_loop(app, filled_db,
                                                                                  good_csv):
     """The reader's progress callback runs on the I/O thread; while it runs, the event loop
     may itself be blocked waiting for that thread (quitting joins the I/O thread). A

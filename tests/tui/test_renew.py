@@ -2,9 +2,9 @@
 
 from datetime import date
 
+from smartnet_tui.domain import edits
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import Contract, Device, Estate, LineSpec
-from smartnet_tui.domain import edits
 
 TODAY = date(2026, 12, 1)
 

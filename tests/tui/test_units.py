@@ -1,4 +1,4 @@
-"""Pure parts of the TUI: journal replay, edits, views, the key map and its docs."""
+"""Pure parts of the TUI: following the journal, edits, views, the key map and its docs."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from smartnet_tui.domain import edits
 from smartnet_tui.domain.changes import DeleteDevice, PutContract, PutDevice
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.store.db import Store
-from smartnet_tui.domain import edits
-from smartnet_tui.tui.help_data import all_bindings
+from smartnet_tui.store.journal import changes_since
+from smartnet_tui.tui.help_data import all_bindings, binding_ids
 from smartnet_tui.tui.keymap import load_keymap
-from smartnet_tui.tui.replay import changes_since
-from smartnet_tui.tui.views import DeviceSource, clean
+from smartnet_tui.tui.table_sources import DeviceSource, clean
 
 from .conftest import TODAY, make_db
 
@@ -32,10 +32,10 @@ def test_replay_follows_the_journal(tmp_path):
     d = estate.devices["FOC0001AAAA"]
     store.apply([PutDevice(replace(d, hostname="x"))], "a")
     store.apply([DeleteDevice("FOC0005EEEE")], "b")
-    changes, last = changes_since(Store(db).raw(), first)
-    assert last == first + 2
+    changes, last = Store(db).changes_since(first)
+    assert last == first + 2 == Store(db).last_journal_id()
     assert changes == [PutDevice(replace(d, hostname="x")), DeleteDevice("FOC0005EEEE")]
-    assert changes_since(Store(db).raw(), last) == ([], last)
+    assert Store(db).changes_since(last) == ([], last)
 
 
 def test_replay_refuses_a_journal_that_does_not_connect():
@@ -98,12 +98,12 @@ def test_filter_and_sort_over_the_engine(tmp_path):
 def test_keymap_problems_are_reported(tmp_path):
     bad = tmp_path / "k.toml"
     bad.write_text("[keymap\n")
-    assert load_keymap(bad)[0] == {} and "not valid TOML" in load_keymap(bad)[1][0]
+    assert load_keymap(bad, known=binding_ids())[0] == {} and "not valid TOML" in load_keymap(bad, known=binding_ids())[1][0]
     good = tmp_path / "g.toml"
     good.write_text('[keymap]\n"app.quit" = ["ctrl+q", "Q"]\n"table.down" = ""\n')
-    keymap, problems = load_keymap(good)
+    keymap, problems = load_keymap(good, known=binding_ids())
     assert keymap == {"app.quit": "ctrl+q,Q"} and "table.down" in problems[0]
-    assert load_keymap(tmp_path / "missing.toml") == ({}, [])
+    assert load_keymap(tmp_path / "missing.toml", known=binding_ids()) == ({}, [])
 
 
 def test_docs_list_every_binding_id():
@@ -125,7 +125,7 @@ def test_tui_is_not_imported_by_the_core():
     import sys
 
     code = ("import sys, smartnet_tui.cli, smartnet_tui.store, smartnet_tui.domain, "
-            "smartnet_tui.tui.views, smartnet_tui.domain.edits, smartnet_tui.tui.replay; "
+            "smartnet_tui.tui.table_sources, smartnet_tui.domain.edits, smartnet_tui.tui.sync; "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

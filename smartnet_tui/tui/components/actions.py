@@ -1,21 +1,51 @@
-"""Edit flows: open the dialog, validate, build the changes, hand them to the app."""
+"""Edit flows: open the dialog, validate, build the changes, hand them to the app.
+
+The keys of the device and contract edits are bound here once, with one binding id each,
+and used by both the tables and the detail screens: a keymap remaps them everywhere.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES
+from textual.binding import Binding
+
 from smartnet_tui.domain import edits
+from smartnet_tui.domain.changes import Change
+from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, Field, FormModal
-from smartnet_tui.tui.views import fmt_date
+from smartnet_tui.tui.table_sources import fmt_date
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from smartnet_tui.tui.app import SmartnetApp
 
+DEVICE_STATUS = Binding("s", "status", "Status", id="device.status",
+                        tooltip="Change the device's status (active, spare, decommissioned)")
+DEVICE_CRITICALITY = Binding("c", "criticality", "Criticality", id="device.criticality",
+                             tooltip="Change the device's criticality")
+CONTRACT_TRIAGE = Binding("t", "triage", "Triage", id="contract.triage",
+                          tooltip="Set the triage state, owner and note")
+CONTRACT_RENEW = Binding("r", "renew", "Renew", id="contract.renew",
+                         tooltip="Record a renewal: a new end date, or a new contract")
+CONTRACT_CANCEL = Binding("x", "cancel", "Cancel", show=False, id="contract.cancel",
+                          tooltip="Cancel the contract (or reactivate a cancelled one)")
 
-def _submit(app: SmartnetApp, build, label: str) -> None:
+
+def validator(build: Callable[[dict[str, str]], object]) -> Callable[[dict[str, str]], str | None]:
+    """A form's check: the message of the EditError ``build`` raises, or None."""
+
+    def validate(values: dict[str, str]) -> str | None:
+        try:
+            build(values)
+        except edits.EditError as exc:
+            return str(exc)
+        return None
+
+    return validate
+
+
+def _submit(app: SmartnetApp, build: Callable[[], list[Change]], label: str) -> None:
     try:
         changes = build()
     except edits.EditError as exc:
@@ -84,13 +114,6 @@ def renew_contract(app: SmartnetApp, number: str) -> None:
         start = edits.parse_day(values["start"], "start", order) if values["start"].strip() else None
         return edits.renew(a, number, new_end, values["number"], start)
 
-    def validate(values: dict[str, str]) -> str | None:
-        try:
-            parse(values)
-        except edits.EditError as exc:
-            return str(exc)
-        return None
-
     fields = [
         Field("end", "New end date", fmt_date(proposal), "YYYY-MM-DD"),
         Field("number", "New contract number (empty: extend this contract)", "", "optional"),
@@ -104,7 +127,7 @@ def renew_contract(app: SmartnetApp, number: str) -> None:
         _submit(app, lambda: parse(values), f"{what} to {values['end'].strip()}")
 
     app.push_screen(FormModal(f"Renew contract {number} (ends {fmt_date(end) or '?'})", fields,
-                              validate), done)
+                              validator(parse)), done)
 
 
 def cancel_contract(app: SmartnetApp, number: str) -> None:
@@ -144,7 +167,7 @@ def terminate_line(app: SmartnetApp, number: str, index: int) -> None:
                                  "A terminated line no longer covers the device."), done)
 
 
-def add_device(app: SmartnetApp, screen: Screen | None = None) -> None:
+def add_device(app: SmartnetApp) -> None:
     if app.estate is None:
         return
     fields = [
@@ -160,21 +183,14 @@ def add_device(app: SmartnetApp, screen: Screen | None = None) -> None:
         return edits.add_device(app.estate, v["serial"], v["hostname"], v["pid"], v["site"],
                                 v["status"], v["criticality"])
 
-    def validate(v: dict[str, str]) -> str | None:
-        try:
-            build(v)
-        except edits.EditError as exc:
-            return str(exc)
-        return None
-
     def done(v: dict[str, str] | None) -> None:
         if v is not None:
             _submit(app, lambda: build(v), f"add device {v['serial'].strip().upper()}")
 
-    app.push_screen(FormModal("Add a device", fields, validate), done)
+    app.push_screen(FormModal("Add a device", fields, validator(build)), done)
 
 
-def add_contract(app: SmartnetApp, screen: Screen | None = None) -> None:
+def add_contract(app: SmartnetApp) -> None:
     if app.estate is None:
         return
     order = app.settings.date_order
@@ -196,15 +212,8 @@ def add_contract(app: SmartnetApp, screen: Screen | None = None) -> None:
         return edits.add_contract(app.estate, v["number"], end, v["serials"], v["service_level"],
                                   start, v["reseller"], v["annual_cost"])
 
-    def validate(v: dict[str, str]) -> str | None:
-        try:
-            build(v)
-        except edits.EditError as exc:
-            return str(exc)
-        return None
-
     def done(v: dict[str, str] | None) -> None:
         if v is not None:
             _submit(app, lambda: build(v), f"add contract {v['number'].strip()}")
 
-    app.push_screen(FormModal("Add a contract", fields, validate), done)
+    app.push_screen(FormModal("Add a contract", fields, validator(build)), done)

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from smartnet_tui.tui.messages import DataChanged
+from smartnet_tui.tui.sync import Touched
 from smartnet_tui.tui.widgets.bars import ModeBar, SummaryBar
 
 if TYPE_CHECKING:
-    from smartnet_tui.tui.app import SmartnetApp, Touched
+    from smartnet_tui.tui.app import SmartnetApp
 
 
 class BaseScreen(Screen):
@@ -34,7 +36,13 @@ class BaseScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.sapp.data_signal.subscribe(self, self._on_data, immediate=True)
         self.data_changed(None)
+
+    def _on_data(self, message: DataChanged) -> None:
+        # Screens of another mode catch up when shown again (on_screen_resume).
+        if self in self.app.screen_stack:
+            self.data_changed(message.touched)
 
     def on_screen_resume(self) -> None:
         if self._version != self.sapp.data_version:
@@ -49,13 +57,10 @@ class BaseScreen(Screen):
 
     def refresh_header(self) -> None:
         app = self.sapp
-        note = app.status_note
-        if app.undo_stack and not note:
-            note = ""
         bars = self.query(SummaryBar)
         if not bars:
             return
-        bars.first().show(app.today().isoformat(), app.summary, note)
+        bars.first().show(app.today().isoformat(), app.summary, app.status_note)
         self.refresh_modebar()
 
     def refresh_modebar(self) -> None:

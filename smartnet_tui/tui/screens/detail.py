@@ -13,8 +13,21 @@ from textual.widgets import Static
 
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import Alert
+from smartnet_tui.tui.components.actions import (
+    CONTRACT_CANCEL,
+    CONTRACT_RENEW,
+    CONTRACT_TRIAGE,
+    DEVICE_CRITICALITY,
+    DEVICE_STATUS,
+    cancel_contract,
+    edit_device_criticality,
+    edit_device_status,
+    edit_triage,
+    renew_contract,
+    terminate_line,
+)
 from smartnet_tui.tui.screens.base import BaseScreen
-from smartnet_tui.tui.views import (
+from smartnet_tui.tui.table_sources import (
     COVERAGE_STYLE,
     RENEWAL_STYLE,
     SEVERITY_STYLE,
@@ -23,14 +36,16 @@ from smartnet_tui.tui.views import (
     Column,
     Source,
     clean,
+    coverage_verdict,
     fmt_date,
     fmt_money,
     line_state,
 )
+from smartnet_tui.tui.widgets.bars import ModeBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
-    from smartnet_tui.tui.app import Touched
+    from smartnet_tui.tui.sync import Touched
 
 # Rich styles for Static text (the table uses its component classes).
 TEXT_STYLE = {
@@ -133,16 +148,12 @@ class DetailScreen(BaseScreen):
         self.query_one("#alerts", Static).update(alerts_text(alerts))
 
     def refresh_modebar(self) -> None:
-        from smartnet_tui.tui.widgets.bars import ModeBar
-
         self.query_one(ModeBar).show("", title=self.title_text())
 
     def title_text(self) -> str:
         return ""
 
     def action_terminate(self) -> None:
-        from smartnet_tui.tui.components.actions import terminate_line
-
         key = self.query_one("#lines", RecordTable).cursor_key
         if key:
             number, index = split_line_key(key)
@@ -153,10 +164,8 @@ class DeviceScreen(DetailScreen):
     """Coverage at a glance, then the device, its lines, EoX dates and alerts."""
 
     BINDINGS = [
-        Binding("s", "status", "Status", id="device.status",
-                tooltip="Change the status (active, spare, decommissioned)"),
-        Binding("c", "criticality", "Criticality", id="device.criticality",
-                tooltip="Change the criticality"),
+        DEVICE_STATUS,
+        DEVICE_CRITICALITY,
     ]
 
     def __init__(self, serial: str) -> None:
@@ -174,8 +183,6 @@ class DeviceScreen(DetailScreen):
         if a is None:
             super().data_changed(touched)
             return
-        from smartnet_tui.tui.views import coverage_verdict
-
         estate, today = a.estate, a.policy.today
         d = estate.devices.get(self.serial)
         t = Text()
@@ -240,13 +247,9 @@ class DeviceScreen(DetailScreen):
         self.sapp.open_contract(number)
 
     def action_status(self) -> None:
-        from smartnet_tui.tui.components.actions import edit_device_status
-
         edit_device_status(self.sapp, self.serial)
 
     def action_criticality(self) -> None:
-        from smartnet_tui.tui.components.actions import edit_device_criticality
-
         edit_device_criticality(self.sapp, self.serial)
 
 
@@ -254,12 +257,9 @@ class ContractScreen(DetailScreen):
     """A contract: its dates and status, its lines with each device's coverage, its alerts."""
 
     BINDINGS = [
-        Binding("t", "triage", "Triage", id="contract.triage",
-                tooltip="Set the triage state, owner and note"),
-        Binding("r", "renew", "Renew", id="contract.renew",
-                tooltip="Record a renewal: a new end date, or a new contract"),
-        Binding("x", "cancel", "Cancel", show=False, id="contract.cancel",
-                tooltip="Cancel the contract (or reactivate it)"),
+        CONTRACT_TRIAGE,
+        CONTRACT_RENEW,
+        CONTRACT_CANCEL,
     ]
 
     def __init__(self, number: str) -> None:
@@ -350,16 +350,10 @@ class ContractScreen(DetailScreen):
                 return
 
     def action_triage(self) -> None:
-        from smartnet_tui.tui.components.actions import edit_triage
-
         edit_triage(self.sapp, self.number)
 
     def action_renew(self) -> None:
-        from smartnet_tui.tui.components.actions import renew_contract
-
         renew_contract(self.sapp, self.number)
 
     def action_cancel(self) -> None:
-        from smartnet_tui.tui.components.actions import cancel_contract
-
         cancel_contract(self.sapp, self.number)

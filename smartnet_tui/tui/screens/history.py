@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from smartnet_tui.store.diff import describe_records
+from smartnet_tui.imports.diff import describe_records
 from smartnet_tui.tui.screens.base import BaseScreen
-from smartnet_tui.tui.views import Cell, Column, Source, clean
+from smartnet_tui.tui.table_sources import Cell, Column, Source, clean
 from smartnet_tui.tui.widgets.bars import ModeBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
@@ -85,11 +86,11 @@ class HistoryScreen(BaseScreen):
         self.run_worker(self._load, group="history", exclusive=True)
 
     async def _load(self) -> None:
-        app = self.sapp
-        if app.store is None:
+        store = self.sapp.store
+        if store is None:
             return
         try:
-            entries = await app._in_io(app.store.history, LIMIT)
+            entries = await asyncio.wrap_future(self.sapp.sync.run(store.history, LIMIT))
         except Exception as exc:  # noqa: BLE001 - a StoreError: show it, never crash
             self.query_one("#entry", Static).update(Text(str(exc)))
             return

@@ -6,6 +6,7 @@ Python over the engine's results, and the table draws only the rows on screen.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -14,12 +15,26 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from smartnet_tui.domain.model import SEVERITIES
+from smartnet_tui.tui.components.actions import (
+    CONTRACT_CANCEL,
+    CONTRACT_RENEW,
+    CONTRACT_TRIAGE,
+    DEVICE_CRITICALITY,
+    DEVICE_STATUS,
+    add_contract,
+    add_device,
+    cancel_contract,
+    edit_device_criticality,
+    edit_device_status,
+    edit_triage,
+    renew_contract,
+)
 from smartnet_tui.tui.screens.base import BaseScreen
-from smartnet_tui.tui.views import AlertSource, ContractSource, DeviceSource, Source
+from smartnet_tui.tui.table_sources import AlertSource, ContractSource, DeviceSource, Source
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
-    from smartnet_tui.tui.app import Touched
+    from smartnet_tui.tui.sync import Touched
 
 
 class FilterInput(Input):
@@ -208,10 +223,8 @@ class InventoryScreen(TableScreen):
     SOURCE = DeviceSource
 
     BINDINGS = [
-        Binding("s", "status", "Status", id="inventory.status",
-                tooltip="Change the device's status (active, spare, decommissioned)"),
-        Binding("c", "criticality", "Criticality", show=False, id="inventory.criticality",
-                tooltip="Change the device's criticality"),
+        DEVICE_STATUS,
+        replace(DEVICE_CRITICALITY, show=False),
         Binding("a", "add", "Add", show=False, id="inventory.add", tooltip="Add a device"),
     ]
 
@@ -220,21 +233,15 @@ class InventoryScreen(TableScreen):
         self.sapp.open_device(event.key)
 
     def action_status(self) -> None:
-        from smartnet_tui.tui.components.actions import edit_device_status
-
         if self.table.cursor_key:
             edit_device_status(self.sapp, self.table.cursor_key)
 
     def action_criticality(self) -> None:
-        from smartnet_tui.tui.components.actions import edit_device_criticality
-
         if self.table.cursor_key:
             edit_device_criticality(self.sapp, self.table.cursor_key)
 
     def action_add(self) -> None:
-        from smartnet_tui.tui.components.actions import add_device
-
-        add_device(self.sapp, self)
+        add_device(self.sapp)
 
 
 class ContractsScreen(TableScreen):
@@ -244,12 +251,9 @@ class ContractsScreen(TableScreen):
     SOURCE = ContractSource
 
     BINDINGS = [
-        Binding("t", "triage", "Triage", id="contracts.triage",
-                tooltip="Set the triage state, owner and note"),
-        Binding("r", "renew", "Renew", id="contracts.renew",
-                tooltip="Record a renewal: a new end date, or a new contract"),
-        Binding("x", "cancel", "Cancel", show=False, id="contracts.cancel",
-                tooltip="Cancel the contract (or reactivate a cancelled one)"),
+        CONTRACT_TRIAGE,
+        CONTRACT_RENEW,
+        CONTRACT_CANCEL,
         Binding("a", "add", "Add", show=False, id="contracts.add", tooltip="Add a contract"),
     ]
 
@@ -261,27 +265,19 @@ class ContractsScreen(TableScreen):
         return self.table.cursor_key
 
     def action_triage(self) -> None:
-        from smartnet_tui.tui.components.actions import edit_triage
-
         if self._key():
             edit_triage(self.sapp, self._key())
 
     def action_renew(self) -> None:
-        from smartnet_tui.tui.components.actions import renew_contract
-
         if self._key():
             renew_contract(self.sapp, self._key())
 
     def action_cancel(self) -> None:
-        from smartnet_tui.tui.components.actions import cancel_contract
-
         if self._key():
             cancel_contract(self.sapp, self._key())
 
     def action_add(self) -> None:
-        from smartnet_tui.tui.components.actions import add_contract
-
-        add_contract(self.sapp, self)
+        add_contract(self.sapp)
 
 
 class AlertsScreen(TableScreen):

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from smartnet_tui.domain.engine import Summary
-from smartnet_tui.tui.views import clean
+from smartnet_tui.tui.table_sources import clean
 
 MODES = (("inventory", "1", "Inventory"), ("contracts", "2", "Contracts"), ("alerts", "3", "Alerts"))
 

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from smartnet_tui.tui.views import Column, Source
+from smartnet_tui.tui.table_sources import Column, Source
 
 STYLE_NAMES = ("good", "warn", "bad", "critical", "note", "dim")
 
@@ -283,7 +283,7 @@ class RecordTable(ScrollView, can_focus=True):
         style = self._style("header")
         segments = []
         up, down = ("^", "v") if self.ascii else ("▲", "▼")
-        for i, (col, w) in enumerate(zip(self.columns, self._widths)):
+        for i, (col, w) in enumerate(zip(self.columns, self._widths, strict=False)):
             label = col.label
             if i == self.sort_column:
                 label = f"{label}{down if self.sort_reverse else up}"
@@ -301,7 +301,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._cells[key] = cells
         row_style = self._style("cursor") if index == self.cursor else None
         segments = []
-        for (text, sname), col, w in zip(cells, self.columns, self._widths):
+        for (text, sname), col, w in zip(cells, self.columns, self._widths, strict=False):
             style = self._style(sname) if sname else Style()
             if row_style is not None:
                 style = style + row_style

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from smartnet_tui.tui.views import clean
+from smartnet_tui.tui.table_sources import clean
 
 if TYPE_CHECKING:
     from smartnet_tui.tui.app import SmartnetApp

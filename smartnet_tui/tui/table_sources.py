@@ -8,7 +8,6 @@ the table widget draws cells as literal text (never markup).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date

@@ -1,0 +1,207 @@
+"""The app's database work, without Textual: load, follow other writers, serialised writes,
+and the session's undo stack.
+
+Every job runs on ONE daemon thread, in the order it was submitted, so writes never
+overtake each other and a read queued after a write sees it. Nothing here waits for the
+event loop: results come back as ``concurrent.futures.Future`` objects (the app awaits them
+with ``asyncio.wrap_future``) and progress goes through a callable the app makes
+non-blocking (``post_message``). Closing never joins the thread: a load still reading a
+large file is abandoned, and the daemon thread does not keep the process alive. Writes are
+counted from the moment they are submitted, so a quit can wait for exactly those.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from smartnet_tui.domain.changes import Change
+from smartnet_tui.domain.engine import Analysis, Policy
+from smartnet_tui.domain.model import Estate
+from smartnet_tui.store.db import Store
+
+T = TypeVar("T")
+
+UNDO_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What an edit or a replay of other writers touched."""
+
+    serials: frozenset[str] = frozenset()
+    contracts: frozenset[str] = frozenset()
+
+
+@dataclass
+class Loaded:
+    """A whole read of the database, ready to install."""
+
+    estate: Estate
+    analysis: Analysis
+    journal_id: int
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class UndoItem:
+    label: str
+    forward: list[Change]
+    backward: list[Change]
+
+
+class UndoStack:
+    """The edits of this session, newest last, at most ``UNDO_LIMIT``."""
+
+    def __init__(self, limit: int = UNDO_LIMIT) -> None:
+        self.items: list[UndoItem] = []
+        self.limit = limit
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def push(self, item: UndoItem) -> None:
+        self.items.append(item)
+        del self.items[: -self.limit]
+
+    def top(self) -> UndoItem | None:
+        return self.items[-1] if self.items else None
+
+    def pop(self) -> UndoItem:
+        return self.items.pop()
+
+    def forget(self, forward: Sequence[Change]) -> None:
+        """Drop the newest item if it is this edit (its write failed: nothing to undo)."""
+        if self.items and self.items[-1].forward == list(forward):
+            self.items.pop()
+
+
+class SerialRunner:
+    """One daemon thread that runs jobs in submission order."""
+
+    def __init__(self, name: str = "smartnet-io") -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
+            queue.SimpleQueue())
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        fut: Future[T] = Future()
+        if self._closed:
+            fut.cancel()
+            return fut
+        self._jobs.put((fut, lambda: fn(*args)))
+        return fut
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            fut, call = job
+            if self._closed or not fut.set_running_or_notify_cancel():
+                fut.cancel()
+                continue
+            try:
+                result = call()
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever awaits it
+                fut.set_exception(exc)
+            else:
+                fut.set_result(result)
+
+    def close(self) -> None:
+        """Stop taking jobs; queued ones are cancelled. Never waits for the running one."""
+        self._closed = True
+        self._jobs.put(None)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+
+def load(store: Store, policy: Policy, note: Callable[[str], None]) -> Loaded:
+    """Read the whole database and run the engine over it (blocking)."""
+    t0 = time.perf_counter()
+    note("reading the database...")
+    store.raw()
+    t1 = time.perf_counter()
+    note("building the estate...")
+    estate = store.load()
+    t2 = time.perf_counter()
+    note(f"computing coverage of {len(estate.devices):,} devices...")
+    analysis = Analysis(estate, policy)
+    t3 = time.perf_counter()
+    return Loaded(estate, analysis, store.last_journal_id(), t3 - t0,
+                  {"read": t1 - t0, "estate": t2 - t1, "analysis": t3 - t2})
+
+
+class Sync:
+    """The app's one line to the database: a store, a serial runner, where the journal
+    was last followed to, the writes not yet done and the undo stack."""
+
+    def __init__(self, open_store: Callable[[], Store], store: Store | None = None) -> None:
+        self._open_store = open_store
+        self.store = store
+        self.runner = SerialRunner()
+        self.journal_id = 0
+        self.undo = UndoStack()
+        self._writes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def writes_pending(self) -> int:
+        """Writes submitted and not finished yet (a quit waits for these)."""
+        with self._lock:
+            return self._writes
+
+    def _store(self) -> Store:
+        if self.store is None:
+            self.store = self._open_store()
+        return self.store
+
+    def run(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Any other blocking job, in order with the rest."""
+        return self.runner.submit(fn, *args)
+
+    def load(self, policy: Policy, note: Callable[[str], None]) -> Future[Loaded]:
+        return self.runner.submit(lambda: load(self._store(), policy, note))
+
+    def changes_since(self, since: int) -> Future[tuple[list[Change], int] | None]:
+        """Other writers' changes after journal entry ``since`` (None: re-read everything)."""
+        return self.runner.submit(lambda: self._store().changes_since(since))
+
+    def write(self, fn: Callable[[Store], T]) -> Future[T]:
+        """A write: counted as pending from now until it finished (done or failed)."""
+        with self._lock:
+            self._writes += 1
+
+        def job() -> T:
+            try:
+                return fn(self._store())
+            finally:
+                with self._lock:
+                    self._writes -= 1
+
+        fut = self.runner.submit(job)
+        if fut.cancelled():  # closed: it never runs
+            with self._lock:
+                self._writes -= 1
+        return fut
+
+    def apply(self, changes: Sequence[Change], action: str,
+              backward: Sequence[Change]) -> Future[dict[str, Any] | None]:
+        """Save an edit, checked against what it was based on (``backward``)."""
+        return self.write(lambda store: store.apply(list(changes), action, None, list(backward)))
+
+    def close(self) -> None:
+        self.runner.close()
