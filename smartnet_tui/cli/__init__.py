@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from smartnet_tui import __version__
-from smartnet_tui.cli import commands
+from smartnet_tui.cli import commands, fetch_command
 from smartnet_tui.config import DEMO_TODAY, Settings
 from smartnet_tui.domain.dates import DateOrder
 from smartnet_tui.imports.demo import make_demo_db
@@ -163,6 +163,8 @@ def build_parser(check_values: bool = True) -> _Parser:
     sp.add_argument("-n", "--limit", type=_count if check_values else str, default=20, metavar="N",
                     help="last N entries (0: all)")
     sp.add_argument("--json", action="store_true")
+
+    fetch_command.add_arguments(cmd("fetch", fetch_command.HELP))
     return p
 
 

@@ -16,6 +16,7 @@ from typing import IO, Any
 import orjson
 
 from smartnet_tui.cli import json_views
+from smartnet_tui.cli.fetch_command import cmd_fetch
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES, normalise_serial
@@ -35,6 +36,7 @@ def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         "check": cmd_check,
         "export": cmd_export,
         "history": cmd_history,
+        "fetch": cmd_fetch,
     }[command]
     return handler(args, settings)
 

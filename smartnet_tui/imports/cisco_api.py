@@ -7,7 +7,7 @@ or fetched live by ``smartnet fetch``).
     ``service_line_descr``, ``orderable_pid_list``...): each serial on a contract is a
     line of that contract. The answer is about the serials asked for only, so its lines
     are *merged* into their contracts (the line of that serial is added or replaced; the
-    contract's other lines stay);
+    contract's other lines stay); the orderable pid fills a device's missing pid;
   - *coverage status* (``sr_no``, ``is_covered``, ``coverage_end_date``) and *owner
     status* (the same with ``sr_no_owner``): no contract number, so when planning (see
     :func:`resolve`) the coverage updates the stored line of that serial (its end date,
@@ -173,6 +173,8 @@ def parse_sn2info(parsed: Parsed, file: str, doc: Any, order: DateOrder, today: 
         pid = _sn2info_pid(rec)
         if serial not in parsed.new_devices or (pid and not parsed.new_devices[serial][0]):
             parsed.new_devices[serial] = (pid, None, None)
+        if pid:  # fills a device's missing pid (an EoX answer's product id comes first)
+            parsed.serial_pids.setdefault(serial, (pid, f"{file}:{path}"))
         number = _text(rec.get("service_contract_number"))
         covered = _text(rec.get("is_covered")).upper()
         if covered and covered not in ("YES", "NO"):
@@ -242,7 +244,8 @@ def resolve(estate: Estate, parsed: Parsed) -> None:
 
     - a coverage status updates the stored line of its serial (the latest-ending one if
       several contracts list it); a serial on no stored line gets a warning;
-    - a by-serial EoX answer's pid fills the device's missing pid.
+    - the pid an answer gives a serial fills the device's missing pid (a by-serial EoX
+      answer's product id before SN2INFO's orderable pid).
     """
     pending = dict(parsed.coverage_status)
     parsed.coverage_status.clear()  # resolved once, even if planned again
@@ -374,7 +377,7 @@ def parse_eox_api(parsed: Parsed, file: str, doc: Any, order: DateOrder, today: 
             continue
         e = EoX(pid, **got, migration_pid=mig_pid, migration_name=mig_name, updated=updated, extra=extra)
         for serial in serials:
-            parsed.serial_pids.setdefault(serial, (pid, f"{file}:{path}"))
+            parsed.serial_pids[serial] = (pid, f"{file}:{path}")
             known = parsed.new_devices.get(serial)
             if known is None or not known[0]:
                 parsed.new_devices[serial] = (pid, None, None)

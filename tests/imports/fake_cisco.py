@@ -183,7 +183,12 @@ class FakeCisco:
             for s in serials:
                 for rec in self.eox.get(s) or [_eox_error(s)]:
                     seen.setdefault(id(rec), rec)
-            return 200, {}, json.dumps(_eox_page(list(seen.values()), page, self.eox_page_size, full)).encode()
+            # like Cisco, a record names the serials asked for that it answers (EOXInputValue)
+            records = []
+            for rec in seen.values():
+                asked = [x for x in rec["EOXInputValue"].split(",") if x in serials]
+                records.append({**rec, "EOXInputValue": ",".join(asked)})
+            return 200, {}, json.dumps(_eox_page(records, page, self.eox_page_size, full)).encode()
         return 404, {}, b'{"error": "not found"}'
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

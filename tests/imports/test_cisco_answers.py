@@ -168,3 +168,9 @@ def test_fetch_answers_sn2info_error_record_is_a_warning(imp, estate):
     assert ("NOTASERIAL1: Cisco answered with an error, skipped: No record found for serial "
             "number NOTASERIAL1 (S2I_ERR_NO_RECORD)") in err
     assert "JAE5566W3GH" in _lines(estate, "200123456")
+
+
+def test_fetch_answers_coverage_summary_fills_a_missing_pid(imp, db_path, write_yaml):
+    assert imp(write_yaml("devices:\n  - {serial: JAE5566W3GH, hostname: core-1}\n"))[0] == 0
+    assert imp(FIX / "sn2info_coverage_summary_page2.json")[0] == 0
+    assert _table(db_path, "devices", "serial")["JAE5566W3GH"]["pid"] == "C9500-48Y4C-E"
