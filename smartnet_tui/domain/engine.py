@@ -7,7 +7,7 @@ contracts an edit touched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,7 +26,14 @@ from smartnet_tui.domain.model import (
     Renewal,
     RenewalLine,
 )
-from smartnet_tui.domain.renewals import LAST_DATE_TO_RENEW, contract_renewals, plus_days, sum_known
+from smartnet_tui.domain.renewals import (
+    LAST_DATE_TO_RENEW,
+    contract_renewals,
+    line_costs,
+    plus_days,
+    renewal_groups,
+    sum_known,
+)
 from smartnet_tui.gcpause import bulk_allocation
 
 ONE_DAY = timedelta(days=1)
@@ -120,6 +127,8 @@ class ContractFacts:
     end: date | None
     serials: tuple[str, ...]
     annual_cost: float | None
+    groups: tuple[tuple[date, tuple[Line, ...]], ...]  # lines not terminated, by end
+    costs: dict[int, tuple[Decimal | None, bool]]  # each line's annual cost, by index
 
 
 def contract_facts(estate: Estate, contract: Contract) -> ContractFacts:
@@ -131,14 +140,24 @@ def contract_facts(estate: Estate, contract: Contract) -> ContractFacts:
         contract_end(contract, lines),
         tuple(sorted({ln.serial for ln in live})),
         contract_annual_cost(contract, lines),
+        renewal_groups(lines),
+        line_costs(contract, lines),
     )
 
 
 def compute_contract_status(
-    estate: Estate, contract: Contract, policy: Policy, facts: ContractFacts | None = None
+    estate: Estate,
+    contract: Contract,
+    policy: Policy,
+    facts: ContractFacts | None = None,
+    previous: Mapping[date, Renewal] | None = None,
+    dirty: Collection[str] = (),
+    dirty_ends: Collection[date] = (),
 ) -> ContractStatus:
     """A contract's renewals and its ``renewal``: the most urgent of them, ``cancelled`` for
-    a cancelled contract, ``not needed`` when no line is left to renew."""
+    a cancelled contract, ``not needed`` when no line is left to renew. ``previous``,
+    ``dirty`` and ``dirty_ends``: see :func:`contract_renewals` (only for this same contract
+    record)."""
     if facts is None:
         facts = contract_facts(estate, contract)
     end, serials, cost = facts.end, facts.serials, facts.annual_cost
@@ -146,7 +165,9 @@ def compute_contract_status(
     if contract.status == "cancelled":
         return ContractStatus(contract.number, end, days, "cancelled", serials, cost)
     renewals = contract_renewals(
-        estate, contract, policy.today, policy.due_days, policy.review_days
+        estate, contract, policy.today, policy.due_days, policy.review_days,
+        groups=facts.groups, costs=facts.costs, previous=previous, dirty=dirty,
+        dirty_ends=dirty_ends,
     )
     if not renewals:
         return ContractStatus(contract.number, end, days, "not needed", serials, cost)
@@ -342,31 +363,33 @@ def contract_alerts(status: ContractStatus, policy: Policy) -> list[Alert]:
 CotermKey = tuple[str, str, str]  # (level code, reseller, currency)
 
 
-def coterm_facts(status: ContractStatus) -> tuple[tuple[tuple[str, date, str, str, str], ...], frozenset[str]]:
+CotermFacts = tuple[tuple[tuple[str, date, str, str, str], ...], frozenset[str]]
+
+
+def coterm_facts(status: ContractStatus) -> CotermFacts:
     """What co-term grouping reads of one contract: its candidate renewals as (level, end,
     reseller, currency, contract) and the other contracts its lines renew or are renewed by
     (only the first half: the other half is the other contract's)."""
     members = []
-    links = set()
+    links: frozenset[str] = frozenset()
     for r in status.renewals:
         if r.status in ("ok", "review", "due") and r.service_level is not None:
             members.append((r.service_level, r.end, r.reseller or "", r.currency or "", r.contract))
-        for ln in r.lines:
-            if ln.renewed_by is not None and ln.renewed_by != status.number:
-                links.add(ln.renewed_by)
-    return tuple(members), frozenset(links)
+        links |= r.successors
+    return tuple(members), links
 
 
-def coterm_alerts(statuses: dict[str, ContractStatus]) -> dict[CotermKey, Alert]:
+def coterm_alerts(facts: Mapping[str, CotermFacts]) -> dict[CotermKey, Alert]:
     """One info alert per (service level, reseller, currency) whose renewals in ok, review
-    or due end on different dates, leaving out contracts whose lines renew one another."""
+    or due end on different dates, leaving out contracts whose lines renew one another.
+
+    ``facts``: :func:`coterm_facts` of every contract, by number."""
     linked: dict[str, set[str]] = {}
     groups: dict[CotermKey, list[tuple[date, str]]] = {}
-    for st in statuses.values():
-        members, links = coterm_facts(st)
+    for number, (members, links) in facts.items():
         for other in links:
-            linked.setdefault(st.number, set()).add(other)
-            linked.setdefault(other, set()).add(st.number)
+            linked.setdefault(number, set()).add(other)
+            linked.setdefault(other, set()).add(number)
         for code, end, reseller, currency, number in members:
             groups.setdefault((code, reseller, currency), []).append((end, number))
     out: dict[CotermKey, Alert] = {}
@@ -436,7 +459,9 @@ class Analysis:
     _sorted: list[Alert] | None = None
     _facts: dict[str, ContractFacts] = field(default_factory=dict)
     # what co-term grouping reads of each contract, to know when to redo the groups
-    _coterm_keys: dict[str, object] = field(default_factory=dict)
+    _coterm_keys: dict[str, CotermFacts] = field(default_factory=dict)
+    # each contract's renewals with their alerts, to reuse those of an unchanged renewal
+    _renewal_alerts: dict[str, dict[date, tuple[Renewal, list[Alert]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.recompute()
@@ -451,10 +476,11 @@ class Analysis:
         self.serial_alerts.clear()
         self.contract_status.clear()
         self.contract_alerts.clear()
+        self._renewal_alerts.clear()
         self._coterm_keys.clear()
         self._refresh_serials(self.estate.serials())
         self._refresh_contracts(self.estate.contracts.keys())
-        self.coterm = coterm_alerts(self.contract_status)
+        self.coterm = coterm_alerts(self._coterm_keys)
         self._sorted = None
 
     def refresh(self, serials: Iterable[str] = (), contracts: Iterable[str] = ()) -> None:
@@ -465,10 +491,14 @@ class Analysis:
         whole when what they read has moved.
         """
         serials = set(serials)
-        numbers = set(contracts) | self.estate.contracts_of(serials)
+        numbers = set(contracts)
+        others = self.estate.contracts_of(serials) - numbers
         self._refresh_serials(serials)
-        if self._refresh_contracts(numbers):
-            self.coterm = coterm_alerts(self.contract_status)
+        moved = self._refresh_contracts(numbers)
+        # contracts whose own record did not change: redo only their lines on these serials
+        moved |= self._refresh_contracts(others, dirty=serials)
+        if moved:
+            self.coterm = coterm_alerts(self._coterm_keys)
         self._sorted = None
 
     def _refresh_serials(self, serials: Iterable[str]) -> None:
@@ -492,11 +522,11 @@ class Analysis:
                 and device.status == "active"
                 and device.criticality != "critical"
                 and covering
-                and _one_contract(lines)
+                and _one_live_contract(lines, today)
             ):
-                # the common case, an active non-critical device whose lines are all of one
-                # contract (no duplicate possible), covered today and with no EoX row, has
-                # nothing to say: skip the rules
+                # the common case, an active non-critical device covered today, whose lines
+                # still running are all of one contract (no duplicate possible) and with no
+                # EoX row, has nothing to say: skip the rules
                 alerts_of.pop(s, None)
                 continue
             alerts = serial_alerts(s, device, lines, cov, eox, policy, covering)
@@ -505,8 +535,12 @@ class Analysis:
             else:
                 alerts_of.pop(s, None)
 
-    def _refresh_contracts(self, numbers: Iterable[str]) -> bool:
-        """Recompute these contracts; True if what co-term grouping reads has moved."""
+    def _refresh_contracts(self, numbers: Iterable[str], dirty: set[str] | None = None) -> bool:
+        """Recompute these contracts; True if what co-term grouping reads has moved.
+
+        ``dirty``: the serials that changed, when the contracts' own records did not: the
+        dispositions of their other lines are kept (a contract whose record did change
+        anyway is recomputed whole)."""
         estate, policy = self.estate, self.policy
         moved = False
         for n in list(numbers):
@@ -514,20 +548,41 @@ class Analysis:
             if contract is None:
                 self.contract_status.pop(n, None)
                 self.contract_alerts.pop(n, None)
+                self._renewal_alerts.pop(n, None)
                 self._facts.pop(n, None)
                 moved |= self._coterm_keys.pop(n, None) is not None
                 continue
             lines = estate.lines_by_contract.get(n, ())
             facts = self._facts.get(n)
+            previous: dict[date, Renewal] | None = None
+            dirty_ends: set[date] = set()
             if facts is None or facts.lines is not lines or facts.contract is not contract:
                 facts = self._facts[n] = contract_facts(estate, contract)
-            st = compute_contract_status(estate, contract, policy, facts)
+            elif dirty is not None and (old := self.contract_status.get(n)) is not None:
+                previous = {r.end: r for r in old.renewals}
+                by_serial = estate.lines_by_serial
+                dirty_ends = {ln.end for s in dirty for ln in by_serial.get(s, ()) if ln.contract == n}
+            st = compute_contract_status(
+                estate, contract, policy, facts, previous, dirty or (), dirty_ends
+            )
             self.contract_status[n] = st
             key = coterm_facts(st)
             if self._coterm_keys.get(n) != key:
                 self._coterm_keys[n] = key
                 moved = True
-            alerts = contract_alerts(st, policy)
+            # a renewal reused as it was keeps its alerts
+            cached = self._renewal_alerts.get(n, {})
+            fresh: dict[date, tuple[Renewal, list[Alert]]] = {}
+            alerts = []
+            for r in st.renewals:
+                hit = cached.get(r.end)
+                mine = hit[1] if hit is not None and hit[0] is r else renewal_alerts(r, policy)
+                fresh[r.end] = (r, mine)
+                alerts.extend(mine)
+            if fresh:
+                self._renewal_alerts[n] = fresh
+            else:
+                self._renewal_alerts.pop(n, None)
             if alerts:
                 self.contract_alerts[n] = alerts
             else:
@@ -602,6 +657,14 @@ class Analysis:
         return Summary(due, review, lapsed, uncovered, wasted, cost, total, critical)
 
 
-def _one_contract(lines: Sequence[Line]) -> bool:
-    first = lines[0].contract
-    return all(ln.contract == first for ln in lines)
+def _one_live_contract(lines: Sequence[Line], today: date) -> bool:
+    """Whether the lines that count and have not ended are all of one contract (then no
+    overlap of two contracts, a duplicate, is possible)."""
+    first = None
+    for ln in lines:
+        if ln.end >= today and ln.counts:
+            if first is None:
+                first = ln.contract
+            elif ln.contract != first:
+                return False
+    return True

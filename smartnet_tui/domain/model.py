@@ -222,29 +222,72 @@ class Coverage(NamedTuple):
         return self.status in ("covered", "expiring")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=True, unsafe_hash=True)
 class RenewalLine:
-    """One line of a renewal and what to do with it (docs/rules.md, "Dispositions")."""
+    """One line of a renewal and what to do with it (docs/rules.md, "Disposition").
+
+    Derived by the engine and never edited; not frozen for the same reason as :class:`Line`
+    (one is built per contract line on every recompute).
+    """
 
     contract: str
     index: int  # the line's position in its contract's ``lines``
     serial: str
-    hostname: str | None
-    pid: str | None
-    criticality: str | None  # None when the serial is not in the inventory
-    device_status: str | None  # active | spare | decommissioned; None: not in the inventory
     end: date
     disposition: str  # renewed | drop | replace | blocked | renew
-    reason: str | None
+    device: Device | None  # None: not in the inventory
     renewed_by: str | None  # `renewed`: the contract of the line covering end + 1 furthest
-    max_end: date | None  # `renew`: the pid's last date of support, when known
-    deadline: date | None  # `renew`: the earlier of end and the pid's last date to renew
+    renewed_until: date | None  # `renewed`: that line's end
+    last_date_to_renew: date | None  # the pid's end of contract renewal, when known
+    last_date_of_support: date | None  # the pid's, when known
+    deadline: date | None  # `renew`: the earlier of end and the last date to renew
     annual_cost: Decimal | None  # own cost, else the contract's shared equally; to the cent
     estimated: bool  # the cost is a share of the contract's
 
     @property
+    def hostname(self) -> str | None:
+        return self.device.hostname if self.device is not None else None
+
+    @property
+    def pid(self) -> str | None:
+        return self.device.pid if self.device is not None else None
+
+    @property
+    def criticality(self) -> str | None:
+        return self.device.criticality if self.device is not None else None
+
+    @property
+    def device_status(self) -> str | None:
+        return self.device.status if self.device is not None else None
+
+    @property
     def active(self) -> bool:
-        return self.device_status == "active"
+        return self.device is not None and self.device.status == "active"
+
+    @property
+    def max_end(self) -> date | None:
+        """On a `renew` line, the pid's last date of support: a term cannot run past it."""
+        return self.last_date_of_support if self.disposition == "renew" else None
+
+    @property
+    def reason(self) -> str | None:
+        """Why this disposition, in words (null for a plain `renew`)."""
+        d = self.disposition
+        if d == "renewed":
+            return f"renewed by {self.renewed_by} until {self.renewed_until}"
+        if d == "drop":
+            return self.device.status if self.device is not None else "not in the inventory"
+        if d == "replace":
+            return f"{self.pid} last date of support {self.last_date_of_support}"
+        if d == "blocked":
+            return f"{self.pid} last date to renew {self.last_date_to_renew} has passed"
+        parts = []
+        ecr = self.last_date_to_renew
+        if ecr is not None and ecr < self.end:
+            parts.append(f"order by {ecr}, last date to renew for {self.pid}")
+        if self.last_date_of_support is not None:
+            parts.append(f"support ends {self.last_date_of_support}")
+        return "; ".join(parts) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +311,7 @@ class Renewal:
     currency: str | None
     annual_cost: Decimal | None  # sum of the lines' known costs; None when none is known
     lines: tuple[RenewalLine, ...]
+    successors: frozenset[str] = frozenset()  # other contracts that renew lines of this one
 
     @property
     def key(self) -> tuple[str, date]:

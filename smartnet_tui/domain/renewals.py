@@ -7,7 +7,7 @@ contract it refreshes, and everything else reads the result from the analysis.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -74,19 +74,17 @@ def sum_known(costs: Iterable[Decimal | None]) -> Decimal | None:
 def renewing_line(estate: Estate, line: Line) -> Line | None:
     """The line (any contract, this one included) covering the day after ``line`` ends that
     reaches furthest; None when the serial is not covered then."""
-    if line.end == date.max:
+    end = line.end
+    if end == date.max:
         return None
-    after = line.end + ONE_DAY
+    after = end + ONE_DAY
     best: Line | None = None
     for other in estate.lines_by_serial.get(line.serial, ()):
-        if other is line or not other.counts:
-            continue
-        if other.contract == line.contract and other.index == line.index:
-            continue
-        if other.begins <= after <= other.end and (
-            best is None or (other.end, other.contract) > (best.end, best.contract)
-        ):
-            best = other
+        if other.end >= after and other.begins <= after and other.counts and other is not line:
+            if best is None or other.end > best.end or (
+                other.end == best.end and other.contract > best.contract
+            ):
+                best = other
     return best
 
 
@@ -98,60 +96,31 @@ def line_disposition(
 ) -> RenewalLine:
     """What to do with one line at its end, decided in the documented order."""
     device = estate.devices.get(line.serial)
-    pid = device.pid if device is not None else None
-    eox = estate.eox.get(pid) if pid else None
-    ldos = eox.last_date_of_support if eox else None
-    ecr = eox.end_of_contract_renewal if eox else None
-    renewed_by: str | None = None
-    max_end: date | None = None
+    eox = estate.eox.get(device.pid) if device is not None and device.pid else None
+    ldos = eox.last_date_of_support if eox is not None else None
+    ecr = eox.end_of_contract_renewal if eox is not None else None
+    end = line.end
     deadline: date | None = None
-    reason: str | None
     successor = renewing_line(estate, line)
     if successor is not None:
-        disposition = "renewed"
-        renewed_by = successor.contract
-        reason = f"renewed by {successor.contract} until {successor.end}"
-    elif device is None:
-        disposition, reason = "drop", "not in the inventory"
-    elif device.status != "active":
-        disposition, reason = "drop", device.status
-    elif ldos is not None and ldos <= line.end:
-        disposition, reason = "replace", f"{pid} last date of support {ldos}"
+        return RenewalLine(line.contract, line.index, line.serial, end, "renewed", device,
+                           successor.contract, successor.end, ecr, ldos, None, *cost)
+    if device is None or device.status != "active":
+        disposition = "drop"
+    elif ldos is not None and ldos <= end:
+        disposition = "replace"
     elif ecr is not None and ecr < today:
-        disposition, reason = "blocked", f"{pid} last date to renew {ecr} has passed"
+        disposition = "blocked"
     else:
         disposition = "renew"
-        max_end = ldos
-        deadline = line.end
-        parts = []
-        if ecr is not None and ecr < line.end:
-            deadline = ecr
-            parts.append(f"order by {ecr}, last date to renew for {pid}")
-        if ldos is not None:
-            parts.append(f"support ends {ldos}")
-        reason = "; ".join(parts) or None
-    return RenewalLine(
-        contract=line.contract,
-        index=line.index,
-        serial=line.serial,
-        hostname=device.hostname if device is not None else None,
-        pid=pid,
-        criticality=device.criticality if device is not None else None,
-        device_status=device.status if device is not None else None,
-        end=line.end,
-        disposition=disposition,
-        reason=reason,
-        renewed_by=renewed_by,
-        max_end=max_end,
-        deadline=deadline,
-        annual_cost=cost[0],
-        estimated=cost[1],
-    )
+        deadline = ecr if ecr is not None and ecr < end else end
+    return RenewalLine(line.contract, line.index, line.serial, end, disposition, device,
+                       None, None, ecr, ldos, deadline, *cost)
 
 
 # --------------------------------------------------------------------------- status
 def renewal_status(
-    dispositions: Sequence[str], days_left: int, due_days: int, review_days: int
+    dispositions: Collection[str], days_left: int, due_days: int, review_days: int
 ) -> str:
     """The status of a renewal from its lines' dispositions and its days left."""
     if "renew" not in dispositions and "blocked" not in dispositions:
@@ -195,41 +164,93 @@ def legacy_to_renewal(legacy: Triage, end: date) -> Triage:
 
 
 # --------------------------------------------------------------------------- renewals
+def renewal_groups(lines: Sequence[Line]) -> tuple[tuple[date, tuple[Line, ...]], ...]:
+    """A contract's lines that are not terminated, grouped by end, earliest end first."""
+    groups: dict[date, list[Line]] = {}
+    for ln in lines:
+        if not ln.terminated:
+            groups.setdefault(ln.end, []).append(ln)
+    return tuple((end, tuple(groups[end])) for end in sorted(groups))
+
+
 def contract_renewals(
     estate: Estate,
     contract: Contract,
     today: date,
     due_days: int,
     review_days: int,
+    *,
+    groups: tuple[tuple[date, tuple[Line, ...]], ...] | None = None,
+    costs: Mapping[int, tuple[Decimal | None, bool]] | None = None,
+    previous: Mapping[date, Renewal] | None = None,
+    dirty: Collection[str] = (),
+    dirty_ends: Collection[date] = (),
 ) -> tuple[Renewal, ...]:
-    """A contract's renewals in worklist order (none for a cancelled contract)."""
+    """A contract's renewals in worklist order (none for a cancelled contract).
+
+    ``groups`` and ``costs`` (from :func:`renewal_groups` and :func:`line_costs`) may be
+    passed when cached. ``previous``: this same contract record's renewals from the last
+    computation, by end; then only the lines whose serial is in ``dirty`` (in the renewals
+    ending on ``dirty_ends``) are decided again, and a renewal with none of them is reused
+    as it was. This holds because a line's disposition depends only on its contract record
+    and on what is indexed under its serial: its other lines, its device, its pid's EoX.
+    """
     if contract.status == "cancelled":
         return ()
-    lines = estate.lines_by_contract.get(contract.number, ())
-    groups: dict[date, list[Line]] = {}
-    for ln in lines:
-        if not ln.terminated:
-            groups.setdefault(ln.end, []).append(ln)
+    if groups is None:
+        groups = renewal_groups(estate.lines_by_contract.get(contract.number, ()))
     if not groups:
         return ()
-    costs = line_costs(contract, lines)
+    if costs is None:
+        costs = line_costs(contract, estate.lines_by_contract.get(contract.number, ()))
     level = contract.level
-    drafts = []
-    for end in sorted(groups):
-        rlines = tuple(
-            line_disposition(estate, ln, today, costs.get(ln.index, (None, False)))
-            for ln in groups[end]
-        )
-        deadlines = [rl.deadline for rl in rlines if rl.deadline is not None]
-        deadline = min(deadlines) if deadlines else end
+    no_cost: tuple[Decimal | None, bool] = (None, False)
+    drafts: list[tuple[date, date, int, str, str | None, tuple[RenewalLine, ...], Renewal | None,
+                       Decimal | None, frozenset[str]]] = []
+    for end, group in groups:
+        prev = previous.get(end) if previous is not None else None
+        if prev is not None and end not in dirty_ends:
+            drafts.append((end, prev.deadline, prev.days_left, prev.status, prev.service_level,
+                           prev.lines, prev, prev.annual_cost, prev.successors))
+            continue
+        if prev is not None and len(prev.lines) == len(group):
+            redo = list(prev.lines)
+            for i, ln in enumerate(group):
+                if ln.serial in dirty:
+                    redo[i] = line_disposition(estate, ln, today, costs.get(ln.index, no_cost))
+            rlines = tuple(redo)
+        else:
+            rlines = tuple(
+                line_disposition(estate, ln, today, costs.get(ln.index, no_cost)) for ln in group
+            )
+        # one pass for everything the renewal sums up from its lines
+        deadline = end
+        dispositions = set()
+        total = Decimal("0.00")
+        any_cost = False
+        renewing: set[str] = set()
+        for rl in rlines:
+            dispositions.add(rl.disposition)
+            if rl.deadline is not None and rl.deadline < deadline:
+                deadline = rl.deadline
+            if rl.annual_cost is not None:
+                total += rl.annual_cost
+                any_cost = True
+            if rl.renewed_by is not None and rl.renewed_by != contract.number:
+                renewing.add(rl.renewed_by)
         days_left = (deadline - today).days
-        status = renewal_status([rl.disposition for rl in rlines], days_left, due_days, review_days)
-        code = level.code if level is not None else _common_level(groups[end])
-        drafts.append((end, deadline, days_left, status, code, rlines))
+        status = renewal_status(dispositions, days_left, due_days, review_days)
+        code = level.code if level is not None else _common_level(group)
+        drafts.append((end, deadline, days_left, status, code, rlines, None,
+                       total if any_cost else None, frozenset(renewing)))
     drafts.sort(key=lambda d: (RENEWAL_RANK[d[3]], d[1], d[0]))
     triage = resolve_triage(contract, [(d[0], d[3]) for d in drafts])
-    return tuple(
-        Renewal(
+    out = []
+    for end, deadline, days_left, status, code, rlines, prev, cost, successors in drafts:
+        if prev is not None and prev.triage == triage[end]:
+            out.append(prev)
+            continue
+        out.append(Renewal(
             contract=contract.number,
             end=end,
             deadline=deadline,
@@ -241,11 +262,11 @@ def contract_renewals(
             service_level=code,
             reseller=contract.reseller,
             currency=contract.currency,
-            annual_cost=sum_known(rl.annual_cost for rl in rlines),
+            annual_cost=cost,
             lines=rlines,
-        )
-        for end, deadline, days_left, status, code, rlines in drafts
-    )
+            successors=successors,
+        ))
+    return tuple(out)
 
 
 def _common_level(lines: Sequence[Line]) -> str | None:
