@@ -10,7 +10,6 @@ or API failure is one line on stderr, exit code 2, and nothing is written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from typing import IO
@@ -20,11 +19,14 @@ from smartnet_tui.domain.model import Estate
 from smartnet_tui.imports.cisco_fetch import (
     DEFAULT_BASE_URL,
     DEFAULT_TOKEN_URL,
+    ENV_BASE_URL,
     ENV_CLIENT_ID,
     ENV_CLIENT_SECRET,
     ENV_CREDENTIALS,
+    ENV_TOKEN_URL,
     CiscoClient,
     FetchError,
+    api_urls,
     load_credentials,
 )
 from smartnet_tui.imports.fetch_import import plan_fetch, serials_to_fetch, source_label, write_fetch
@@ -32,8 +34,6 @@ from smartnet_tui.imports.planner import change_lines, orphans_line, outcome_lin
 from smartnet_tui.store.db import Store
 
 EXIT_OK, EXIT_ERROR = 0, 2
-ENV_BASE_URL = "SMARTNET_CISCO_BASE_URL"
-ENV_TOKEN_URL = "SMARTNET_CISCO_TOKEN_URL"
 
 HELP = ("fetch coverage (SN2INFO) and end-of-life dates (EoX) from Cisco's Support APIs "
         "and import them")
@@ -91,8 +91,7 @@ def _err(message: str) -> int:
 def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     coverage = args.coverage or not args.eox
     eox = args.eox or not args.coverage
-    base_url = args.base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
-    token_url = args.token_url or os.environ.get(ENV_TOKEN_URL) or DEFAULT_TOKEN_URL
+    base_url, token_url = api_urls(args.base_url, args.token_url)
     # No database yet: nothing is opened (nor created) until the answers are in.
     estate = Store(settings.db_path).load() if settings.db_path.exists() else Estate()
     serials = serials_to_fetch(estate, args.serials)

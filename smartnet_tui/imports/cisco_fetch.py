@@ -38,6 +38,8 @@ DEFAULT_BASE_URL = "https://apix.cisco.com"
 DEFAULT_TOKEN_URL = "https://id.cisco.com/oauth2/default/v1/token"
 ENV_CLIENT_ID = "SMARTNET_CISCO_CLIENT_ID"
 ENV_CLIENT_SECRET = "SMARTNET_CISCO_CLIENT_SECRET"
+ENV_BASE_URL = "SMARTNET_CISCO_BASE_URL"  # the API host, if not Cisco's (a flag wins)
+ENV_TOKEN_URL = "SMARTNET_CISCO_TOKEN_URL"  # the token URL, likewise
 ENV_CREDENTIALS = "SMARTNET_CISCO_CREDENTIALS"  # the credentials file, if not the default
 ENV_TIMEOUT = "SMARTNET_CISCO_TIMEOUT"  # seconds for one HTTP call (default 30)
 SN2INFO_BATCH = 75  # serials per SN2INFO call (Cisco's limit)
@@ -54,6 +56,14 @@ _LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 class FetchError(Exception):
     """A network or API failure: one line, safe to print (no secret, no token)."""
+
+
+def api_urls(base_url: str | None = None, token_url: str | None = None,
+             env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(base URL, token URL): as given, else from the environment, else Cisco's."""
+    env = os.environ if env is None else env
+    return (base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
+            token_url or env.get(ENV_TOKEN_URL) or DEFAULT_TOKEN_URL)
 
 
 # ------------------------------------------------------------------ credentials

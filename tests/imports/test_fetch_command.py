@@ -235,3 +235,19 @@ def test_fetch_empty_inventory_names_what_to_do(cli, db_path, fake_cisco):
     code, _, err = cli("fetch", "--db", db_path, "--base-url", fake_cisco.url)
     assert code == 2 and "the inventory holds no devices" in err
     assert not db_path.exists()
+
+
+def test_fetch_progress_bar_counts_calls_and_clears_itself():
+    import io
+
+    from smartnet_tui.cli.fetch_command import _Bar
+
+    out = io.StringIO()
+    bar = _Bar(out)
+    bar(1, 4, "sn2info batch 1 page 1")
+    bar(4, 4, "eox batch 1 page 1")
+    bar.done()
+    text = out.getvalue()
+    assert "\rfetching from Cisco [#######                       ] 1/4 calls (sn2info batch 1 page 1)" in text
+    assert "[##############################] 4/4 calls (eox batch 1 page 1)" in text
+    assert text.endswith("\r\x1b[K")
