@@ -23,6 +23,7 @@ from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import (
     OPEN_RENEWAL_STATUSES,
     TRIAGE_STATES,
+    Contract,
     Renewal,
     RenewalLine,
     Triage,
@@ -152,13 +153,26 @@ def set_renewal_triage(
         renewal.end,
         history,
     )
+    contract = pin_legacy_triage(analysis, contract)
     kept = {t.end: t for t in contract.renewal_triage if t.end is not None}
-    if contract.triage is not None:
-        st = analysis.contract_status[number]
-        for r in st.renewals:  # where the legacy triage applied (see resolve_triage)
-            if r.end not in kept and r.status in (*OPEN_RENEWAL_STATUSES, "ok"):
-                kept[r.end] = legacy_to_renewal(contract.triage, r.end)
-                break
     kept[renewal.end] = new
     triages = tuple(kept[e] for e in sorted(kept))
-    return [PutContract(replace(contract, triage=None, renewal_triage=triages))]
+    return [PutContract(replace(contract, renewal_triage=triages))]
+
+
+def pin_legacy_triage(analysis: Analysis, contract: Contract) -> Contract:
+    """The contract with its contract-level triage (older data files) moved onto the renewal
+    it applies to today (see :func:`~smartnet_tui.domain.renewals.resolve_triage`), so that
+    it stays with that renewal. An edit that moves the contract's end (a renewal recorded
+    by extending the contract) should pin it first: the new renewal then starts at
+    ``to review``, as it must, instead of inheriting the old triage."""
+    if contract.triage is None:
+        return contract
+    kept = {t.end: t for t in contract.renewal_triage if t.end is not None}
+    st = analysis.contract_status.get(contract.number)
+    for r in st.renewals if st is not None else ():
+        if r.end not in kept and r.status in (*OPEN_RENEWAL_STATUSES, "ok"):
+            kept[r.end] = legacy_to_renewal(contract.triage, r.end)
+            break
+    triages = tuple(kept[e] for e in sorted(kept))
+    return replace(contract, triage=None, renewal_triage=triages)

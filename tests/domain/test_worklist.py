@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +12,13 @@ from helpers import TODAY, analyse, con, days, dev, eox, ln
 from smartnet_tui.domain.changes import apply_changes
 from smartnet_tui.domain.edits import EditError
 from smartnet_tui.domain.model import Triage, TriageEvent
-from smartnet_tui.domain.worklist import renewal_json, set_renewal_triage, triage_state, worklist
+from smartnet_tui.domain.worklist import (
+    pin_legacy_triage,
+    renewal_json,
+    set_renewal_triage,
+    triage_state,
+    worklist,
+)
 
 ITEM_KEYS = ["contract", "end", "deadline", "deadline_reason", "due_date", "days_left", "status",
              "state", "owner", "note", "service_level", "reseller", "currency", "annual_cost",
@@ -117,6 +124,20 @@ def test_set_triage_moves_a_legacy_contract_triage_onto_its_renewal():
     assert new.triage is None
     assert [(t.end, t.state, t.note) for t in new.renewal_triage] == [
         (days(20), "quote requested", "co-term with X"), (days(200), "do not renew", None)]
+
+
+def test_a_moved_end_starts_at_to_review_once_the_legacy_triage_is_pinned():
+    c = con("C1", ln("A"), end=days(30), triage=Triage("renew", "ana", "asked Acme"))
+    a = analyse([dev("A")], [c])
+    pinned = pin_legacy_triage(a, c)
+    assert pinned.triage is None
+    assert [(t.end, t.state, t.note) for t in pinned.renewal_triage] == [
+        (days(30), "quote requested", "asked Acme")]
+    # the contract extended by a year (what recording a renewal does): a new renewal
+    extended = replace(pinned, end=days(395))
+    a = analyse([dev("A")], [extended])
+    assert [(r.end, r.triage.state) for r in a.contract_status["C1"].renewals] == [
+        (days(395), "to review")]
 
 
 @pytest.mark.parametrize(
