@@ -63,7 +63,7 @@ class SmartnetApp(App[int]):
     COMMANDS = App.COMMANDS | {LookupProvider}
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
 
-    BINDINGS = APP_BINDINGS
+    BINDINGS = [*APP_BINDINGS]
 
     def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
         super().__init__()

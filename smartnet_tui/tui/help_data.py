@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal
 from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
@@ -41,7 +42,7 @@ APP_BINDINGS: list[Binding] = [
 ]
 
 
-def _own(cls: type) -> list[Binding]:
+def _own(cls: type[DOMNode]) -> list[Binding]:
     return [b for b in cls.BINDINGS if isinstance(b, Binding)]
 
 

@@ -88,23 +88,23 @@ class LookupProvider(Provider):
         if n < 5:
             for line in estate.lines_by_serial.get(upper, ())[:10]:
                 st = a.contract_status.get(line.contract)
-                label = Text()
-                label.append("line  ", style="dim")
-                label.append(clean(line.serial), style="bold")
-                label.append(f" on contract {clean(line.contract)}, ends {line.end}")
-                yield Hit(0.8, label, partial(app.open_contract, line.contract),
+                hit_label = Text()
+                hit_label.append("line  ", style="dim")
+                hit_label.append(clean(line.serial), style="bold")
+                hit_label.append(f" on contract {clean(line.contract)}, ends {line.end}")
+                yield Hit(0.8, hit_label, partial(app.open_contract, line.contract),
                           text=f"line {line.serial} {line.contract}",
                           help=f"contract {st.renewal if st else ''}".strip())
         k = 0
         for number in self._contracts:
             if upper in number.upper():
                 st = a.contract_status.get(number)
-                label = Text()
-                label.append("contract  ", style="dim")
-                label.append(clean(number), style="bold")
+                hit_label = Text()
+                hit_label.append("contract  ", style="dim")
+                hit_label.append(clean(number), style="bold")
                 if st is not None:
-                    label.append(f"  {st.renewal}, ends {st.end}")
-                yield Hit(_score(upper, number.upper()) - 0.02, label,
+                    hit_label.append(f"  {st.renewal}, ends {st.end}")
+                yield Hit(_score(upper, number.upper()) - 0.02, hit_label,
                           partial(app.open_contract, number), text=f"contract {number}",
                           help=f"{len(st.serials) if st else 0} serials")
                 k += 1
@@ -114,6 +114,7 @@ class LookupProvider(Provider):
     def _device_hit(self, serial: str, score: float) -> Hit:
         app: SmartnetApp = self.app  # type: ignore[assignment]
         a = app.analysis
+        assert a is not None  # hits exist only once the data is loaded
         d = a.estate.devices.get(serial)
         cov = a.coverage.get(serial)
         label = Text()

@@ -11,15 +11,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from smartnet_tui.domain.engine import Analysis
-from smartnet_tui.domain.model import SEVERITY_RANK, Alert, Line
+from smartnet_tui.domain.model import COVERAGE_RANK, RENEWAL_RANK, SEVERITY_RANK, Alert, Coverage, Line
 
 # A cell: the text to show and a style name (None: the row's style).
 Cell = tuple[str, str | None]
 
-RENEWAL_ORDER = {"expired": 0, "due": 1, "review": 2, "ok": 3, "renewed": 4, "cancelled": 5}
-COVERAGE_ORDER = {"lapsed": 0, "uncovered": 1, "expiring": 2, "covered": 3}
 _LAST = 1 << 40
 
 _CONTROL = {c: "?" for c in (*range(0, 32), 127, *range(128, 160))}
@@ -82,6 +81,11 @@ class Source(ABC):
         self.analysis = analysis
         self._search: dict[str, str] = {}
 
+    def loaded(self) -> Analysis:
+        """The analysis, for rows and sorts (only asked for once there is one)."""
+        assert self.analysis is not None
+        return self.analysis
+
     @abstractmethod
     def keys(self) -> list[str]:
         ...
@@ -90,7 +94,7 @@ class Source(ABC):
     def cells(self, key: str) -> Sequence[Cell]:
         ...
 
-    def sort_value(self, column: int) -> Callable[[str], object]:
+    def sort_value(self, column: int) -> Callable[[str], Any]:
         """By the column's text; sources override it for dates and numbers."""
         return lambda key: self.cells(key)[column][0]
 
@@ -156,7 +160,7 @@ class DeviceSource(Source):
         return self.analysis is not None and key in self.analysis.estate.devices
 
     def cells(self, key: str) -> Sequence[Cell]:
-        a = self.analysis
+        a = self.loaded()
         d = a.estate.devices.get(key)
         cov = a.coverage.get(key)
         if d is None:
@@ -176,8 +180,8 @@ class DeviceSource(Source):
             (clean(" ".join(cov.contracts)) if cov else "", None),
         )
 
-    def sort_value(self, column: int) -> Callable[[str], object]:
-        a = self.analysis
+    def sort_value(self, column: int) -> Callable[[str], Any]:
+        a = self.loaded()
         devs, covs = a.estate.devices, a.coverage
         name = self.columns[column].key
         if name == "serial":
@@ -185,13 +189,13 @@ class DeviceSource(Source):
         if name in ("hostname", "pid", "site", "status", "criticality"):
             return lambda k: (_none_last((getattr(devs[k], name) or "").lower()), k)
         if name == "coverage":
-            return lambda k: (COVERAGE_ORDER[covs[k].status] if k in covs else 1, _days(covs.get(k)), k)
+            return lambda k: (COVERAGE_RANK[covs[k].status] if k in covs else COVERAGE_RANK["uncovered"], _days(covs.get(k)), k)
         if name in ("end", "days"):
             return lambda k: (_days(covs.get(k)), k)
         return lambda k: (_none_last(" ".join(covs[k].contracts) if k in covs else ""), k)
 
 
-def _days(cov) -> int:
+def _days(cov: Coverage | None) -> int:
     return cov.days_left if cov is not None and cov.days_left is not None else _LAST
 
 
@@ -216,7 +220,7 @@ class ContractSource(Source):
         return self.analysis is not None and key in self.analysis.estate.contracts
 
     def cells(self, key: str) -> Sequence[Cell]:
-        a = self.analysis
+        a = self.loaded()
         c = a.estate.contracts.get(key)
         st = a.contract_status.get(key)
         if c is None or st is None:
@@ -235,8 +239,8 @@ class ContractSource(Source):
             (clean(c.reseller), None),
         )
 
-    def sort_value(self, column: int) -> Callable[[str], object]:
-        a = self.analysis
+    def sort_value(self, column: int) -> Callable[[str], Any]:
+        a = self.loaded()
         cons, sts = a.estate.contracts, a.contract_status
         name = self.columns[column].key
 
@@ -244,20 +248,28 @@ class ContractSource(Source):
             st = sts.get(k)
             return st.days_left if st is not None and st.days_left is not None else _LAST
 
+        def level(k: str) -> str | None:
+            lv = cons[k].level
+            return lv.code if lv is not None else None
+
+        def triage(k: str) -> str | None:
+            tr = cons[k].triage
+            return tr.state if tr is not None else None
+
         if name == "number":
             return lambda k: k
         if name == "level":
-            return lambda k: (_none_last(cons[k].level.code if cons[k].level else None), k)
+            return lambda k: (_none_last(level(k)), k)
         if name in ("end", "days"):
             return lambda k: (days(k), k)
         if name == "renewal":  # urgency: the default order
-            return lambda k: (RENEWAL_ORDER.get(sts[k].renewal, 9) if k in sts else 9, days(k), k)
+            return lambda k: (RENEWAL_RANK.get(sts[k].renewal, 9) if k in sts else 9, days(k), k)
         if name == "serials":
             return lambda k: (len(sts[k].serials) if k in sts else 0, k)
         if name == "cost":
             return lambda k: (_none_last(sts[k].annual_cost if k in sts else None), k)
         if name == "triage":
-            return lambda k: (_none_last(cons[k].triage.state if cons[k].triage else None), k)
+            return lambda k: (_none_last(triage(k)), k)
         return lambda k: (_none_last((cons[k].reseller or "").lower()), k)
 
     default_sort = 4  # renewal: by urgency
@@ -325,7 +337,7 @@ class AlertSource(Source):
             (clean(a.reason or a.message), None),
         )
 
-    def sort_value(self, column: int) -> Callable[[str], object]:
+    def sort_value(self, column: int) -> Callable[[str], Any]:
         order, by_key = self._order, self._by_key
         name = self.columns[column].key
         if name == "severity":  # the engine's order: most severe, then fewest days left
@@ -360,5 +372,5 @@ def coverage_verdict(analysis: Analysis, serial: str) -> tuple[str, str]:
         return (f"{word} until {cov.coverage_end} ({cov.days_left} days left){by}{nxt}",
                 COVERAGE_STYLE[cov.status])
     if cov.status == "lapsed":
-        return f"LAPSED since {cov.coverage_end} ({-cov.days_left} days ago){nxt}", "bad"
+        return f"LAPSED since {cov.coverage_end} ({-(cov.days_left or 0)} days ago){nxt}", "bad"
     return f"NEVER COVERED{nxt}", "bad"

@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from smartnet_tui.domain import edits
 from smartnet_tui.domain.changes import Change
-from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES
+from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES, Estate
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, Field, FormModal
 from smartnet_tui.tui.table_sources import fmt_date
 
@@ -54,8 +54,15 @@ def _submit(app: SmartnetApp, build: Callable[[], list[Change]], label: str) -> 
     app.submit(changes, label)
 
 
+def _estate(app: SmartnetApp) -> Estate:
+    """The estate as it is when a dialog closes (a reload may have replaced it since)."""
+    assert app.estate is not None  # dialogs open only once the data is loaded
+    return app.estate
+
+
 def _edit_device_choice(app: SmartnetApp, serial: str, field: str, title: str,
-                        choices: tuple[str, ...], setter) -> None:
+                        choices: tuple[str, ...],
+                        setter: Callable[[Estate, str, str], list[Change]]) -> None:
     """Pick one of ``choices`` for a device field; save only a real change."""
     if app.estate is None or serial not in app.estate.devices:
         app.notify(f"{serial} is not in the inventory", severity="warning", markup=False)
@@ -64,7 +71,7 @@ def _edit_device_choice(app: SmartnetApp, serial: str, field: str, title: str,
 
     def done(value: str | None) -> None:
         if value and value != current:
-            _submit(app, lambda: setter(app.estate, serial, value),
+            _submit(app, lambda: setter(_estate(app), serial, value),
                     f"{serial} {field} {current} -> {value}")
 
     app.push_screen(ChoiceModal(f"{title} of {serial}", choices, current), done)
@@ -94,7 +101,7 @@ def edit_triage(app: SmartnetApp, number: str) -> None:
         if values is None:
             return
         state = values["state"] or None
-        _submit(app, lambda: edits.set_triage(app.estate, number, state, values["owner"], values["note"]),
+        _submit(app, lambda: edits.set_triage(_estate(app), number, state, values["owner"], values["note"]),
                 f"triage {number} -> {state or 'none'}")
 
     app.push_screen(FormModal(f"Triage contract {number}", fields), done)
@@ -109,7 +116,7 @@ def renew_contract(app: SmartnetApp, number: str) -> None:
     proposal = edits.default_renewal_end(end, a.policy.today)
     order = app.settings.date_order
 
-    def parse(values: dict[str, str]):
+    def parse(values: dict[str, str]) -> list[Change]:
         new_end = edits.parse_day(values["end"], "new end", order)
         start = edits.parse_day(values["start"], "start", order) if values["start"].strip() else None
         return edits.renew(a, number, new_end, values["number"], start)
@@ -142,7 +149,7 @@ def cancel_contract(app: SmartnetApp, number: str) -> None:
 
     def done(yes: bool | None) -> None:
         if yes:
-            _submit(app, lambda: edits.set_contract_cancelled(app.estate, number, not cancelled),
+            _submit(app, lambda: edits.set_contract_cancelled(_estate(app), number, not cancelled),
                     f"{'reactivate' if cancelled else 'cancel'} {number}")
 
     app.push_screen(ConfirmModal(title, msg), done)
@@ -160,7 +167,7 @@ def terminate_line(app: SmartnetApp, number: str, index: int) -> None:
 
     def done(yes: bool | None) -> None:
         if yes:
-            _submit(app, lambda: edits.set_line_terminated(app.estate, number, index, not terminated),
+            _submit(app, lambda: edits.set_line_terminated(_estate(app), number, index, not terminated),
                     f"{verb.lower()} line {spec.serial} of {number}")
 
     app.push_screen(ConfirmModal(f"{verb} the line for {spec.serial} on contract {number}?",
@@ -179,8 +186,8 @@ def add_device(app: SmartnetApp) -> None:
         Field("criticality", "Criticality", "normal", choices=CRITICALITIES),
     ]
 
-    def build(v: dict[str, str]):
-        return edits.add_device(app.estate, v["serial"], v["hostname"], v["pid"], v["site"],
+    def build(v: dict[str, str]) -> list[Change]:
+        return edits.add_device(_estate(app), v["serial"], v["hostname"], v["pid"], v["site"],
                                 v["status"], v["criticality"])
 
     def done(v: dict[str, str] | None) -> None:
@@ -204,12 +211,12 @@ def add_contract(app: SmartnetApp) -> None:
         Field("serials", "Serials (space or comma separated)"),
     ]
 
-    def build(v: dict[str, str]):
+    def build(v: dict[str, str]) -> list[Change]:
         if not v["end"].strip():
             raise edits.EditError("an end date is required")
         end = edits.parse_day(v["end"], "end", order)
         start = edits.parse_day(v["start"], "start", order) if v["start"].strip() else None
-        return edits.add_contract(app.estate, v["number"], end, v["serials"], v["service_level"],
+        return edits.add_contract(_estate(app), v["number"], end, v["serials"], v["service_level"],
                                   start, v["reseller"], v["annual_cost"])
 
     def done(v: dict[str, str] | None) -> None:

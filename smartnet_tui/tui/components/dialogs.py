@@ -134,7 +134,10 @@ class FormModal(ModalScreen[dict[str, str] | None]):
         out = {}
         for f in self.fields:
             w = self.query_one(f"#f-{f.name}")
-            out[f.name] = str(w.value) if isinstance(w, Select) else w.value
+            if isinstance(w, Select):
+                out[f.name] = str(w.value)
+            elif isinstance(w, Input):
+                out[f.name] = w.value
         return out
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from smartnet_tui.tui.app import SmartnetApp
 
 
-class BaseScreen(Screen):
+class BaseScreen(Screen[None]):
     """A screen that shows engine data and follows every change to it."""
 
     MODE = ""
@@ -28,11 +29,11 @@ class BaseScreen(Screen):
     def sapp(self) -> SmartnetApp:
         return self.app  # type: ignore[return-value]
 
-    def compose_header(self):
+    def compose_header(self) -> ComposeResult:
         yield SummaryBar(id="summary")
         yield ModeBar(id="modebar")
 
-    def compose_footer(self):
+    def compose_footer(self) -> ComposeResult:
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -79,7 +79,8 @@ class _LineSource(Source):
 
     noun = "lines"
 
-    def __init__(self, analysis: Analysis | None, rows: list[str], fn) -> None:
+    def __init__(self, analysis: Analysis | None, rows: list[str],
+                 fn: Callable[[str], Sequence[Cell]]) -> None:
         super().__init__(analysis)
         self._rows = rows
         self._fn = fn
@@ -93,7 +94,7 @@ class _LineSource(Source):
     def cells(self, key: str) -> Sequence[Cell]:
         return self._fn(key)
 
-    def sort_value(self, column: int):
+    def sort_value(self, column: int) -> Callable[[str], Any]:
         return self._rows.index
 
 
@@ -137,8 +138,9 @@ class DetailScreen(BaseScreen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def show_lines(self, analysis, by_key: dict, cells, columns: tuple[Column, ...],
-                   noun: str, hint: str, alerts) -> None:
+    def show_lines(self, analysis: Analysis, by_key: dict[str, Any],
+                   cells: Callable[[str], Sequence[Cell]], columns: tuple[Column, ...],
+                   noun: str, hint: str, alerts: Sequence[Alert]) -> None:
         """The lines table, its title (count and keys) and the alerts under it."""
         src = _LineSource(analysis, list(by_key), cells)
         src.columns = columns
@@ -343,7 +345,8 @@ class ContractScreen(DetailScreen):
     @on(RecordTable.Selected, "#lines")
     def _open(self, event: RecordTable.Selected) -> None:
         number, index = split_line_key(event.key)
-        lines = self.sapp.estate.lines_by_contract.get(number, ())
+        estate = self.sapp.estate
+        lines = estate.lines_by_contract.get(number, ()) if estate is not None else ()
         for ln in lines:
             if ln.index == index:
                 self.sapp.open_device(ln.serial)

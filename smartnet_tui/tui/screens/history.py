@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from smartnet_tui.imports.diff import describe_records
 from smartnet_tui.tui.screens.base import BaseScreen
+from smartnet_tui.tui.sync import Touched
 from smartnet_tui.tui.table_sources import Cell, Column, Source, clean
 from smartnet_tui.tui.widgets.bars import ModeBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
@@ -81,9 +82,9 @@ class HistoryScreen(BaseScreen):
         n = len(self.query_one("#journal", RecordTable).keys)
         self.query_one(ModeBar).show("", title=f"history: the last {n} changes to the database")
 
-    def data_changed(self, touched) -> None:
+    def data_changed(self, touched: Touched | None) -> None:
         super().data_changed(touched)
-        self.run_worker(self._load, group="history", exclusive=True)
+        self.run_worker(self._load(), group="history", exclusive=True)
 
     async def _load(self) -> None:
         store = self.sapp.store

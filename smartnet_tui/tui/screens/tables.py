@@ -7,7 +7,7 @@ Python over the engine's results, and the table draws only the rows on screen.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -50,7 +50,7 @@ class FilterInput(Input):
 class TableScreen(BaseScreen):
     """A table of records with filter, sort and the N-of-M line."""
 
-    SOURCE: type[Source] = Source
+    SOURCE: ClassVar[type[Source]]  # each table screen names its source
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", id="table.filter",
@@ -261,20 +261,20 @@ class ContractsScreen(TableScreen):
     def _open(self, event: RecordTable.Selected) -> None:
         self.sapp.open_contract(event.key)
 
-    def _key(self) -> str | None:
-        return self.table.cursor_key
-
     def action_triage(self) -> None:
-        if self._key():
-            edit_triage(self.sapp, self._key())
+        key = self.table.cursor_key
+        if key:
+            edit_triage(self.sapp, key)
 
     def action_renew(self) -> None:
-        if self._key():
-            renew_contract(self.sapp, self._key())
+        key = self.table.cursor_key
+        if key:
+            renew_contract(self.sapp, key)
 
     def action_cancel(self) -> None:
-        if self._key():
-            cancel_contract(self.sapp, self._key())
+        key = self.table.cursor_key
+        if key:
+            cancel_contract(self.sapp, key)
 
     def action_add(self) -> None:
         add_contract(self.sapp)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -11,19 +14,21 @@ from smartnet_tui.tui.table_sources import clean
 MODES = (("inventory", "1", "Inventory"), ("contracts", "2", "Contracts"), ("alerts", "3", "Alerts"))
 
 
-def _amount(v: float, short: bool) -> str:
-    if short and abs(v) >= 1_000_000:
+def _amount(v: Decimal | float, short: bool) -> str:
+    size = abs(float(v))
+    if short and size >= 1_000_000:
         return f"{v / 1_000_000:.1f}M"
-    if short and abs(v) >= 10_000:
+    if short and size >= 10_000:
         return f"{v / 1000:.0f}k"
     return f"{v:,.0f}"
 
 
-def money_text(amounts: dict[str, float] | float | None, short: bool = False) -> str:
+def money_text(amounts: Mapping[str, Decimal | float] | Decimal | float | None,
+               short: bool = False) -> str:
     """Money at stake by currency, never summed across currencies: ``USD 29,810 GBP 430``."""
     if not amounts:
         return "0"
-    if isinstance(amounts, (int, float)):
+    if isinstance(amounts, (int, float, Decimal)):
         return _amount(amounts, short)
     return " ".join(f"{clean(cur)} {_amount(amt, short)}".strip() for cur, amt in amounts.items())
 
@@ -35,7 +40,7 @@ class SummaryBar(Static):
     SummaryBar { height: 1; background: $panel; color: $text; }
     """
 
-    _last: tuple | None = None
+    _last: tuple[str, Summary | None, str] | None = None
 
     def on_resize(self) -> None:
         if self._last is not None:
