@@ -422,6 +422,15 @@ def test_coterm_leaves_out_contracts_renewing_one_another():
     third = group("THIRD", 200, serial="C")
     co = coterm_of([old, new, third], [dev("A"), dev("B"), dev("C")])
     assert co == []  # only THIRD is left: nothing to co-term
+    fourth = group("FOURTH", 300, serial="D")
+    co = coterm_of([old, new, third, fourth], [dev("A"), dev("B"), dev("C"), dev("D")])
+    assert [x.related for x in co] == [("THIRD", "FOURTH")]
+    assert "OLD" not in co[0].message and "NEW" not in co[0].message
+    # without the link (NEW covers another serial) all four are candidates
+    unlinked = con("NEW", ln("Q"), start=days(51), end=days(400), service_level="SNTP",
+                   reseller="Acme", currency="GBP")
+    co = coterm_of([old, unlinked, third, fourth], [dev("A"), dev("B"), dev("C"), dev("D"), dev("Q")])
+    assert [x.related for x in co] == [("OLD", "THIRD", "FOURTH", "NEW")]
 
 
 # ------------------------------------------------------------------ uncovered after end of service attach
