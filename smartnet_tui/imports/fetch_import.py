@@ -117,6 +117,7 @@ def write_fetch(store: Store, plan: FetchPlan, order: DateOrder, today: date
                                "not_in_inventory")}
         new = plan_fetch(store, plan.answers, source=plan.source, add_devices=plan.add_devices,
                          order=order, today=today, detail=detail)
+        new.action = plan.action
         if new.result.errors or new.result.changes != plan.result.changes:
             new.note = ("The database changed since the preview (another writer): "
                         "this is the fetch planned again.")

@@ -1,0 +1,87 @@
+"""Pilot tests of the fetch dialog (issue 13): ask Cisco from the app (a loopback stand-in,
+tests/imports/fake_cisco.py), see progress, then the preview; nothing is written until it
+is confirmed; a failure is one line and writes nothing.
+
+The dialog is pushed directly: its key and palette entry are the app's wiring."""
+
+from __future__ import annotations
+
+import pytest
+from imports.fake_cisco import CLIENT_ID, CLIENT_SECRET, SN2INFO, FakeCisco
+from rich.text import Text
+
+from smartnet_tui.imports import cisco_fetch
+from smartnet_tui.store.db import Store
+from smartnet_tui.tui.components.fetch_dialog import FetchDialog, FetchPreview
+
+from .conftest import wait_loaded, wait_until
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def cisco(monkeypatch):
+    monkeypatch.setenv("SMARTNET_CISCO_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("SMARTNET_CISCO_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.setattr(cisco_fetch, "_sleep", lambda s: None)
+    server = FakeCisco().load_recorded().start()
+    server.add_serials(["FOC0001AAAA", "FOC0002BBBB"], contract="1000", end="2027-12-20")
+    monkeypatch.setenv("SMARTNET_CISCO_BASE_URL", server.url)
+    monkeypatch.setenv("SMARTNET_CISCO_TOKEN_URL", server.token_url)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def texts(app) -> str:
+    out = []
+    for w in app.screen.query("Static"):
+        r = w.render()
+        out.append(r.plain if isinstance(r, Text) else str(r))
+    return "\n".join(out)
+
+
+def journal(db) -> list[dict]:
+    store = Store(db)
+    try:
+        return store.history()
+    finally:
+        store.close()
+
+
+async def _fetch(pilot, serials: str) -> None:
+    app = pilot.app
+    app.push_screen(FetchDialog())
+    await pilot.pause()
+    app.screen.query_one("#serials").value = serials
+    await pilot.press("enter")
+
+
+async def test_fetch_dialog_previews_then_writes_one_entry(app, filled_db, cisco):
+    before = filled_db.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await _fetch(pilot, "FOC0001AAAA FOC0002BBBB")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FetchPreview))
+        shown = texts(app)
+        assert "Cisco Support APIs at" in shown and "of 2 serials" in shown
+        assert "would change:" in shown and "end moved 2026-12-20 → 2027-12-20" in shown
+        assert filled_db.read_bytes() == before  # the preview writes nothing
+        await pilot.press("y")
+        assert await wait_until(pilot, lambda: journal(filled_db)[-1]["action"] == "tui: fetch")
+    entry = journal(filled_db)[-1]
+    assert entry["detail"]["source"].startswith("Cisco Support APIs at")
+    assert {r.serials[0] for r in cisco.api_requests(SN2INFO)} == {"FOC0001AAAA"}
+
+
+async def test_fetch_dialog_failure_is_one_line_and_writes_nothing(app, filled_db, cisco):
+    cisco.fault(SN2INFO, status=503, body=b"Service Unavailable", times=100)
+    before = filled_db.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await _fetch(pilot, "FOC0001AAAA")
+        assert await wait_until(pilot, lambda: not app.screen.busy and "gave up" in texts(app))
+        assert isinstance(app.screen, FetchDialog)
+        assert "nothing imported, the database is unchanged" in texts(app)
+    assert filled_db.read_bytes() == before
