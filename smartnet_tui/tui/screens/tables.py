@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
-from smartnet_tui.domain.model import SEVERITIES
 from smartnet_tui.tui.components.actions import (
     CONTRACT_CANCEL,
     CONTRACT_RENEW,
@@ -342,5 +341,3 @@ class AlertsScreen(TableScreen):
         self._copy_source_state()
         self._resort()
 
-
-__all__ = ["AlertsScreen", "ContractsScreen", "InventoryScreen", "SEVERITIES"]
