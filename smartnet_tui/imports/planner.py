@@ -14,13 +14,12 @@ not in the inventory) are written here once, for the CLI and the dialog alike.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-from filelock import Timeout
 
 from smartnet_tui.domain.changes import (
     Change,
@@ -39,7 +38,7 @@ from smartnet_tui.imports.cisco_api import resolve as resolve_api_answers
 from smartnet_tui.imports.diff import change_counts, describe_changes, describe_records, summary_line
 from smartnet_tui.imports.parse import parse_files
 from smartnet_tui.imports.parsed import TOP_KEYS, LineSet, Parsed, Problem, Progress
-from smartnet_tui.store.db import Stamp, Store, StoreError
+from smartnet_tui.store.db import Stamp, Store
 
 
 # ------------------------------------------------------------------------ changes
@@ -195,10 +194,29 @@ def import_files(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> ImportResult:
-    """Parse, validate and (unless there is any error, or dry_run) write in one go."""
+    """Parse, validate and (unless there is any error, or dry_run) write in one go.
+
+    The files are read without the lock; the changes are planned under it, against the
+    database as it is then, and written before it is released: whatever another process
+    saved meanwhile (a triage, another import's lines) is planned around, never reverted.
+    """
     parsed = parse_files(paths, order, sheet=sheet, progress=progress, today=today)
     if parsed.errors:
         return ImportResult(parsed, [], None)
+    if dry_run:
+        return _plan(store, paths, parsed, replace_all, add_devices, sheet)
+    with store.locked():
+        result = _plan(store, paths, parsed, replace_all, add_devices, sheet)
+        if result.changes:
+            with bulk_allocation():
+                result.entry = store.apply(result.changes, action + (" --replace" if replace_all else ""),
+                                           result.summary)
+    return result
+
+
+def _plan(store: Store, paths: Sequence[Path], parsed: Parsed, replace_all: bool,
+          add_devices: bool, sheet: str | None) -> ImportResult:
+    """The changes ``parsed`` makes to the database as stored now (writes nothing)."""
     with bulk_allocation():
         estate = store.load()
         changes = plan_changes(estate, parsed, replace_all, add_devices)
@@ -215,14 +233,25 @@ def import_files(
         detail["sheet"] = sheet
     if orphans:
         detail["not_in_inventory"] = len(orphans)
-    if dry_run or not changes:
-        return ImportResult(parsed, changes, None, estate, orphans, detail)
-    with bulk_allocation():
-        entry = store.apply(changes, action + (" --replace" if replace_all else ""), detail)
-    return ImportResult(parsed, changes, entry, estate, orphans, detail)
+    return ImportResult(parsed, changes, None, estate, orphans, detail)
 
 
 # ------------------------------------------------------------------------ a previewed plan
+FileStamp = tuple[int, int, int] | None
+
+
+def source_stamps(paths: Sequence[Path]) -> dict[str, FileStamp]:
+    """(mtime, size, inode) of each source file: a preview is valid while they hold."""
+    out: dict[str, FileStamp] = {}
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out[str(p)] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            out[str(p)] = None
+    return out
+
+
 @dataclass
 class ImportPlan:
     """A dry run of an import: what would be written, and against which database state."""
@@ -234,6 +263,7 @@ class ImportPlan:
     stamp: Stamp | None  # the database file's stamp taken before the plan read it
     action_name: str = "import"
     note: str = ""  # why this preview is shown (again)
+    sources: dict[str, FileStamp] = field(default_factory=dict)  # the files' stamps, before
 
     @property
     def action(self) -> str:
@@ -251,38 +281,41 @@ def plan_import(
     action: str = "import",
 ) -> ImportPlan:
     """Parse, validate and plan (blocking). Writes nothing."""
+    sources = source_stamps(paths)
     stamp = store.stamp()
     result = import_files(store, paths, replace_all=replace_all, order=order, dry_run=True,
                           add_devices=add_devices, progress=progress, today=today)
-    return ImportPlan(list(paths), replace_all, add_devices, result, stamp, action)
+    return ImportPlan(list(paths), replace_all, add_devices, result, stamp, action,
+                      sources=sources)
 
 
 def write_import(
     store: Store, plan: ImportPlan, order: DateOrder, today: date
 ) -> tuple[dict[str, Any] | None, ImportPlan | None]:
-    """Write a confirmed plan (blocking).
+    """Write a confirmed plan (blocking), deciding under the lock.
 
     Returns ``(entry, None)``: written (``entry`` None when the database already held
-    it all), or ``(None, new_plan)``: the database changed since the preview and the new
-    plan differs, so it must be confirmed again. Raises StoreError.
+    it all), or ``(None, new_plan)``: the database or a source file changed since the
+    preview and the plan made again (under the lock) differs, so it must be confirmed
+    again. Raises StoreError.
     """
-    for _ in range(3):
-        try:
-            with store.lock:  # re-entrant: Store.apply takes it again
-                if store.stamp() == plan.stamp:
-                    entry = store.apply(plan.result.changes, plan.action, plan.result.summary)
-                    return entry, None
-        except Timeout:
-            raise StoreError(f"{store.path}: database is locked by another smartnet; "
-                             "try again") from None
+    with store.locked():
+        db_same = store.stamp() == plan.stamp
+        files_same = not plan.sources or source_stamps(plan.paths) == plan.sources
+        if db_same and files_same:
+            if not plan.result.changes:
+                return None, None
+            return store.apply(plan.result.changes, plan.action, plan.result.summary), None
         new = plan_import(store, plan.paths, plan.replace_all, plan.add_devices, order, today,
                           action=plan.action_name)
         if new.result.errors or new.result.changes != plan.result.changes:
             new.note = ("The database changed since the preview (another writer): "
-                        "this is the import planned again.")
+                        "this is the import planned again." if files_same else
+                        "A file changed since the preview: this is the import planned again.")
             return None, new
-        plan = new  # the same changes: write them, if nobody writes in between again
-    return None, plan
+        if not new.result.changes:
+            return None, None
+        return store.apply(new.result.changes, new.action, new.result.summary), None
 
 
 # ------------------------------------------------------------------------ in words

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Sequence
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,12 @@ from smartnet_tui.store import converters as cv
 from smartnet_tui.store.journal import JOURNAL, change_to_record_parts
 from smartnet_tui.store.journal import changes_since as _changes_since
 from smartnet_tui.store.journal import last_journal_id as _last_journal_id
-from smartnet_tui.store.storage import AtomicJSONStorage, CorruptDatabase, read_json_file
+from smartnet_tui.store.storage import (
+    AtomicJSONStorage,
+    CorruptDatabase,
+    clean_own_temp_files,
+    read_json_file,
+)
 
 SCHEMA_VERSION = 1
 TABLE_KEYS = {"devices": "serial", "contracts": "number", "eox": "pid"}
@@ -65,11 +72,44 @@ def current_user() -> str:
 Stamp = tuple[int, int, int]
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def resolve_db_path(path: str | os.PathLike[str]) -> Path:
+    """The file a database path names: ``~`` expanded and symlinks followed, so that the
+    target is read, locked and replaced (``os.replace`` on a link replaces the link)."""
+    return Path(os.path.realpath(Path(path).expanduser()))
+
+
+def check_file_kind(path: Path, st: os.stat_result) -> None:
+    """Refuse a path that is not a regular file (checked with stat, never by opening
+    it: opening a FIFO blocks until a writer comes)."""
+    if stat.S_ISREG(st.st_mode):
+        return
+    kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+    raise StoreError(f"{path}: is {kind}, not a database file")
+
+
 class Store:
+    """One database file. ``path`` is the resolved file (symlinks followed); the lock is
+    ``<path>.lock`` beside it. New files get mode 0o666 less the umask, and a write keeps
+    the mode and group of the file it replaces (see docs/reliability.md for sharing)."""
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path).expanduser()
-        if self.path.is_dir():
-            raise StoreError(f"{self.path}: is a directory, not a database file")
+        self.given = Path(path).expanduser()
+        self.path = resolve_db_path(path)
+        try:
+            check_file_kind(self.path, os.stat(self.path))
+        except FileNotFoundError:
+            pass  # a new database
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open database ({exc.strerror})") from None
         try:
             self.db = TinyDB(self.path, storage=AtomicJSONStorage)
         except OSError as exc:
@@ -77,6 +117,32 @@ class Store:
         self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
         self._raw: dict[str, dict[str, Any]] | None = None
         self._stamp: Stamp | None = None
+        self._clean_after_crash()
+
+    def _clean_after_crash(self) -> None:
+        """Remove the temp files a killed writer of this database left, if no write is
+        in flight (the lock is free); otherwise the next writer does it under the lock."""
+        if not self.path.parent.is_dir():
+            return
+        try:
+            probe = FileLock(str(self.path) + ".lock", timeout=0)
+            with probe:
+                clean_own_temp_files(self.path)
+        except (Timeout, OSError):
+            pass
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the database lock (re-entrant): plan and write inside, so that what is
+        written is decided against the database as it is while nobody else can write."""
+        try:
+            with self.lock:
+                yield
+        except Timeout:
+            raise StoreError(
+                f"{self.path}: database is locked by another smartnet for over "
+                f"{LOCK_TIMEOUT_S:.0f} s; try again"
+            ) from None
 
     # -- reading ----------------------------------------------------------------
     def stamp(self) -> Stamp | None:
@@ -85,6 +151,9 @@ class Store:
             st = os.stat(self.path)
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read database ({exc.strerror})") from None
+        check_file_kind(self.path, st)
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def changed_on_disk(self) -> bool:
@@ -105,8 +174,41 @@ class Store:
                 raise StoreError(str(exc)) from None
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot read database ({exc.strerror})") from None
-            self._raw = data or {}
+            self._raw = self._checked_schema(data or {})
         return self._raw
+
+    def _checked_schema(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Refuse a database written by a newer smartnet: reading it could misread
+        fields this version does not know, and writing it would drop them."""
+        meta = data.get(META)
+        if not meta:
+            return data
+        try:
+            version = meta["1"]["schema"]
+        except (KeyError, TypeError):
+            raise StoreError(f"{self.path}: database record is malformed (meta has no schema "
+                             "version)") from None
+        if type(version) is not int or version < 1:
+            raise StoreError(f"{self.path}: database record is malformed (schema version "
+                             f"{version!r})")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer smartnet (database schema {version}; this "
+                f"version reads schema {SCHEMA_VERSION}): upgrade smartnet to use it; the file "
+                "was left as it is"
+            )
+        return data
+
+    def check_writable(self) -> None:
+        """Refuse to replace a file its owner made read-only (even for root, who may
+        write anyway): the rename would silently discard that protection."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return
+        if not (st.st_mode & 0o222) or not os.access(self.path, os.W_OK):
+            raise StoreError(f"{self.path}: database is read-only (no write permission): "
+                             "nothing was written")
 
     def load(self) -> Estate:
         """Every record as domain objects, with indexes built."""
@@ -181,15 +283,10 @@ class Store:
         is written (ConflictError) rather than silently overwriting their change.
         """
         try:
-            with self.lock, bulk_allocation():
+            with self.locked(), bulk_allocation():
                 if expect:
                     self._check_expected(expect)
                 return self._apply_locked(changes, action, detail)
-        except Timeout:
-            raise StoreError(
-                f"{self.path}: database is locked by another smartnet for over "
-                f"{LOCK_TIMEOUT_S:.0f} s; try again"
-            ) from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot write database ({exc.strerror})") from None
 
@@ -237,6 +334,8 @@ class Store:
             records.append({"table": table_name, "key": key, "before": before, "after": doc})
         if not records:
             return None
+        self.check_writable()
+        clean_own_temp_files(self.path)  # a killed writer's; none can be in flight now
         journal = data.setdefault(JOURNAL, {})
         entry = {
             "id": _next_id(journal),

@@ -2,13 +2,20 @@
 
 TinyDB's JSONStorage rewrites the file in place, so a crash mid-write loses the database.
 This one never leaves a half-written file: readers see the old file or the new one.
-Leftover temp files from a killed writer are removed when the storage opens.
+
+- The temp file is created beside the database with the process umask applied (never
+  ``mkstemp``'s 0600), then given the database's own mode and group, so a database shared
+  by a group stays shared after every write.
+- Temp files are named after their database (``.smartnet-tmp-<name>.<random>``): one a
+  killed writer left behind is removed by the next writer under the lock (no write can be
+  in flight then), and by :func:`clean_stale_temp_files` when it is old.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +28,11 @@ TMP_PREFIX = ".smartnet-tmp-"
 
 class CorruptDatabase(ValueError):
     """The database file exists but is not a TinyDB JSON document."""
+
+
+def temp_prefix(path: Path) -> str:
+    """The prefix of the temp files of the database at ``path``."""
+    return f"{TMP_PREFIX}{path.name}."
 
 
 def read_json_file(path: Path) -> dict[str, Any] | None:
@@ -39,16 +51,40 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    payload = orjson.dumps(data)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+def create_temp(directory: Path, prefix: str) -> tuple[int, Path]:
+    """A new, empty file in ``directory`` opened for writing, mode 0o666 less the umask."""
+    for _ in range(100):
+        tmp = directory / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                         0o666)
+        except FileExistsError:
+            continue
+        return fd, tmp
+    raise FileExistsError(f"{directory}: cannot create a temp file")
+
+
+def write_bytes_atomic(path: Path, payload: bytes, prefix: str | None = None) -> None:
+    """Write ``payload`` to a temp file beside ``path``, fsync it and rename it over
+    ``path`` (which must already be resolved: a symlink would be replaced, not followed).
+    The file keeps the mode and group of the one it replaces."""
+    fd, tmp = create_temp(path.parent, prefix or temp_prefix(path))
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            st = None
+        if st is not None:
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            if st.st_gid != os.stat(tmp).st_gid:
+                try:  # keep the group of a shared database (allowed when we are a member)
+                    os.chown(tmp, -1, st.st_gid)
+                except OSError:
+                    pass
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -66,6 +102,10 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
         pass
 
 
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    write_bytes_atomic(path, orjson.dumps(data))
+
+
 def clean_stale_temp_files(directory: Path, max_age_s: float = 60.0) -> None:
     """Remove temp files a killed writer left behind (old enough not to be in flight)."""
     now = time.time()
@@ -77,8 +117,25 @@ def clean_stale_temp_files(directory: Path, max_age_s: float = 60.0) -> None:
             pass
 
 
+def clean_own_temp_files(path: Path) -> int:
+    """Remove every temp file of the database at ``path``; call only under its lock
+    (every writer of this database writes its temp file under that lock). Returns how
+    many were removed."""
+    removed = 0
+    for p in path.parent.glob(temp_prefix(path) + "*"):
+        try:
+            p.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 class AtomicJSONStorage(Storage):
-    """A TinyDB storage class: same file format as JSONStorage, atomic writes."""
+    """A TinyDB storage class: same file format as JSONStorage, atomic writes.
+
+    ``path`` must be the resolved database file (see :class:`~smartnet_tui.store.db.Store`).
+    """
 
     def __init__(self, path: str | os.PathLike[str], **_: Any) -> None:
         self.path = Path(path)
