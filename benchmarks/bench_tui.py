@@ -159,7 +159,7 @@ async def bench(db: Path) -> None:
             app.submit(changes, f"bench {serial}")
             await pilot.pause()
             edit_times.append(time.perf_counter() - t0)
-            while app._pending:
+            while app.sync.writes_pending:
                 await pilot.pause(0.01)
             save_times.append(time.perf_counter() - t0)
         stall_edit = meter.stop()
@@ -172,7 +172,7 @@ async def bench(db: Path) -> None:
         await pilot.press("u")
         await pilot.pause()
         print(f"undo (to screens updated):                     {(time.perf_counter() - t0) * 1000:6.0f} ms")
-        while app._pending:
+        while app.sync.writes_pending:
             await pilot.pause(0.01)
 
         # another process writes: reload and recompute
