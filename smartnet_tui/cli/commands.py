@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import sys
 import time
 from collections import Counter
@@ -24,6 +23,7 @@ from smartnet_tui.imports.diff import describe_records, summary_line
 from smartnet_tui.imports.planner import change_lines, import_files, orphans_line, outcome_line
 from smartnet_tui.store.db import Store, StoreError
 from smartnet_tui.store.export import export_data, to_yaml
+from smartnet_tui.store.outputs import atomic_output
 
 EXIT_OK, EXIT_NOT_COVERED, EXIT_ERROR, EXIT_UNKNOWN_SERIAL = 0, 1, 2, 3
 
@@ -60,16 +60,10 @@ def _dump_json(obj: Any, out: IO[str] | None = None) -> None:
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
-    if path is None:
-        yield sys.stdout
-        return
-    buf = io.StringIO()
-    yield buf
-    try:
-        path.write_text(buf.getvalue(), encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write ({exc.strerror})") from None
+def _output(path: Path | None, settings: Settings) -> Iterator[IO[str]]:
+    """stdout for no -o or `-o -`; else FILE written atomically, never the database."""
+    with atomic_output(path, protect=(settings.db_path,)) as out:
+        yield out
 
 
 # ------------------------------------------------------------------ import
@@ -218,7 +212,7 @@ def _analysis(settings: Settings) -> Analysis:
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     analysis = _analysis(settings)
-    with _output(args.output) as out:
+    with _output(args.output, settings) as out:
         if args.fmt == "json":
             _dump_json(json_views.report_json(analysis), out)
         elif args.fmt == "csv":
@@ -376,7 +370,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 # ------------------------------------------------------------------ export
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     data = export_data(_store(settings).raw())
-    with _output(args.output) as out:
+    with _output(args.output, settings) as out:
         if args.json:
             _dump_json(data, out)
         else:
