@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from smartnet_tui.domain.serials import normalise_serial as _normalise_serial
 from smartnet_tui.domain.service_levels import ServiceLevel, normalise_service_level
 
 DEVICE_STATUSES = ("active", "spare", "decommissioned")
@@ -45,8 +46,9 @@ RENEWAL_STATUSES = RENEWAL_ORDER
 
 
 def normalise_serial(value: str) -> str:
-    """Serials are matched after trimming and upper-casing."""
-    return value.strip().upper()
+    """Serials are matched after NFKC, without invisible characters, trimmed and
+    upper-cased (:mod:`smartnet_tui.domain.serials`)."""
+    return _normalise_serial(value)
 
 
 @dataclass(frozen=True, slots=True)
