@@ -85,3 +85,26 @@ async def test_fetch_dialog_failure_is_one_line_and_writes_nothing(app, filled_d
         assert isinstance(app.screen, FetchDialog)
         assert "nothing imported, the database is unchanged" in texts(app)
     assert filled_db.read_bytes() == before
+
+
+async def test_device_screen_says_what_to_replace_it_with(app, filled_db, cisco):
+    from smartnet_tui.tui.screens.detail import DeviceScreen
+
+    # FOC0007GGGG is a WS-C3850-48P: Cisco's EoX by serial names its replacement
+    cisco.eox["FOC0007GGGG"] = [
+        {**r, "EOLProductID": "WS-C3850-48P", "EOXInputValue": "FOC0007GGGG"}
+        for r in cisco.eox["FOC1234X0AB"]]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        app.push_screen(FetchDialog(coverage=False))
+        await pilot.pause()
+        app.screen.query_one("#serials").value = "FOC0007GGGG"
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FetchPreview))
+        await pilot.press("y")
+        assert await wait_until(pilot, lambda: journal(filled_db)[-1]["action"] == "tui: fetch")
+        assert await wait_until(pilot, lambda: app.estate.eox["WS-C3850-48P"].migration_pid is not None)
+        app.push_screen(DeviceScreen("FOC0007GGGG"))
+        await pilot.pause()
+        info = str(app.screen.query_one("#info").render())
+        assert "replace with C9300-48P-E" in info

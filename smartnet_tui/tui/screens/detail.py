@@ -215,6 +215,8 @@ class DeviceScreen(DetailScreen):
             _kv(t, "EoCR", fmt_date(eox.end_of_contract_renewal))
             ldos = eox.last_date_of_support
             _kv(t, "LDoS", fmt_date(ldos), "bold red" if ldos and ldos < today else "")
+            if eox.migration_pid or eox.migration_name:  # Cisco's suggested replacement
+                _kv(t, "replace with", eox.migration_pid or eox.migration_name)
         self.query_one("#info", Static).update(t)
 
         lines = sorted(estate.lines_for(self.serial), key=lambda ln: (ln.end, ln.contract))
