@@ -292,7 +292,7 @@ class SmartnetApp(App[int]):
             if result is not None:
                 self._report_watch_import(paths, result)
         finally:
-            self._after_write()
+            self.after_write()
 
     def _report_watch_import(self, paths: Sequence[Path], result: Any) -> None:
         names = ", ".join(p.name for p in paths)
@@ -321,8 +321,8 @@ class SmartnetApp(App[int]):
                           progress: Callable[[str, int, int | None], None] | None = None) -> Any:
         """A dry run of an import on the I/O thread (after any pending write): an ImportPlan."""
         order, today = self.settings.date_order, self.today()
-        fut = self.sync.run(lambda: plan_import(self.sync._store(), list(paths), replace_all,
-                                                add_devices, order, today, progress))
+        fut = self.sync.read(lambda store: plan_import(store, list(paths), replace_all,
+                                                       add_devices, order, today, progress))
         try:
             return await asyncio.wrap_future(fut)
         finally:
@@ -342,7 +342,7 @@ class SmartnetApp(App[int]):
         except StoreError as exc:
             self.notify(str(exc), title="not imported (nothing written)", severity="error",
                         timeout=10, markup=False)
-            self._after_write()
+            self.after_write()
             return
         if replanned is not None:
             if replanned.result.errors:
@@ -362,7 +362,7 @@ class SmartnetApp(App[int]):
                         f"{changed_line(plan.result)}",
                         title="import", markup=False)
         # The screens follow the new journal entry the way they follow any other writer.
-        self._after_write()
+        self.after_write()
 
     # ------------------------------------------------------------------ edits
     def submit(self, changes: Sequence[Change], label: str, *, undo: bool = False) -> bool:
@@ -408,11 +408,11 @@ class SmartnetApp(App[int]):
                     and not self._refreshing):
                 # nobody wrote in between: the screens already show this entry
                 self.sync.journal_id = entry["id"]
-                self._after_write(follow=False)
+                self.after_write(follow=False)
                 return
-        self._after_write()
+        self.after_write()
 
-    def _after_write(self, follow: bool = True) -> None:
+    def after_write(self, follow: bool = True) -> None:
         """After each write: let a pending quit go through, else follow the journal (other
         writers may have written in between; our own entry replays as a no-op)."""
         if self._quit_requested and not self.sync.writes_pending:

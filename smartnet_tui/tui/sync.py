@@ -165,6 +165,7 @@ class Sync:
             return self._writes
 
     def _store(self) -> Store:
+        """The store, opened on first use (on the I/O thread)."""
         if self.store is None:
             self.store = self._open_store()
         return self.store
@@ -172,6 +173,10 @@ class Sync:
     def run(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Any other blocking job, in order with the rest."""
         return self.runner.submit(fn, *args)
+
+    def read(self, fn: Callable[[Store], T]) -> Future[T]:
+        """A job that reads the store (an import plan, the history): ``fn(store)``."""
+        return self.runner.submit(lambda: fn(self._store()))
 
     def load(self, policy: Policy, note: Callable[[str], None]) -> Future[Loaded]:
         return self.runner.submit(lambda: load(self._store(), policy, note))

@@ -86,6 +86,7 @@ def test_load_then_writes_are_counted_until_done(filled_db):
     assert sync.writes_pending == 0
     changes, last = sync.changes_since(loaded.journal_id).result(timeout=5)
     assert last == entry["id"] and changes == edit
+    assert sync.read(lambda store: store.history(1)).result(timeout=5)[0]["id"] == last
     sync.close()
 
 

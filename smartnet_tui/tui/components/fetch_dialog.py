@@ -10,7 +10,7 @@ what would change; nothing is written until it is confirmed, in one journal entr
 ("tui: fetch"). A network or API failure is one line in the dialog and writes nothing.
 
 What the app provides (the wiring): ``sync`` (its I/O line), ``settings``, ``today()``,
-``estate``, ``request_refresh()`` and ``_after_write()``; a key and a palette entry push
+``estate``, ``request_refresh()`` and ``after_write()``; a key and a palette entry push
 ``FetchDialog()``.
 """
 
@@ -185,9 +185,9 @@ class FetchDialog(ModalScreen[None]):
                   "serials": len(serials), "calls": calls}
         order, today = app.settings.date_order, app.today()
         try:
-            fut = app.sync.run(lambda: plan_fetch(app.sync._store(), answers, source=source,
-                                                  add_devices=add_devices, order=order, today=today,
-                                                  detail=detail))
+            fut = app.sync.read(lambda store: plan_fetch(store, answers, source=source,
+                                                         add_devices=add_devices, order=order,
+                                                         today=today, detail=detail))
             plan: FetchPlan = await asyncio.wrap_future(fut)
         except StoreError as exc:
             self.busy = False
@@ -302,7 +302,7 @@ async def _written(app: Any, plan: FetchPlan, fut: Any) -> None:
     except StoreError as exc:
         app.notify(str(exc), title="not imported (nothing written)", severity="error",
                    timeout=10, markup=False)
-        app._after_write()
+        app.after_write()
         return
     if replanned is not None:
         if replanned.result.errors or not replanned.result.changes:
@@ -317,4 +317,4 @@ async def _written(app: Any, plan: FetchPlan, fut: Any) -> None:
         n = len(entry["changes"])
         app.notify(f"{n:,} change{'s' * (n != 1)} imported from Cisco: {changed_line(plan.result)}",
                    title="fetch", markup=False)
-    app._after_write()
+    app.after_write()

@@ -87,11 +87,9 @@ class HistoryScreen(BaseScreen):
         self.run_worker(self._load(), group="history", exclusive=True)
 
     async def _load(self) -> None:
-        store = self.sapp.store
-        if store is None:
-            return
         try:
-            entries = await asyncio.wrap_future(self.sapp.sync.run(store.history, LIMIT))
+            entries = await asyncio.wrap_future(
+                self.sapp.sync.read(lambda store: store.history(LIMIT)))
         except Exception as exc:  # noqa: BLE001 - a StoreError: show it, never crash
             self.query_one("#entry", Static).update(Text(str(exc)))
             return
