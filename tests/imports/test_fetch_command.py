@@ -126,7 +126,7 @@ def test_fetch_rides_out_429_over_rate_403_and_500(fetch, fake_cisco, estate, no
     fake_cisco.fault(EOX, status=500)
     code, out, err = fetch()
     assert code == 0, err
-    assert no_real_waits == [3.0, 1.0, 2.0]  # Retry-After, then backoff doubling
+    assert no_real_waits == [3.0, 0.5, 1.0]  # Retry-After, then backoff doubling
     assert "WS-C3850-48P-S" in _table(estate, "eox", "pid")
 
 
