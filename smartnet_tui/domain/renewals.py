@@ -101,7 +101,15 @@ def line_disposition(
     ecr = eox.end_of_contract_renewal if eox is not None else None
     end = line.end
     deadline: date | None = None
-    successor = renewing_line(estate, line)
+    successor = None
+    if end != date.max:  # renewing_line(), inlined: this runs for every line on a recompute
+        after = end + ONE_DAY
+        for other in estate.lines_by_serial.get(line.serial, ()):
+            if other.end >= after and other.begins <= after and other.counts and other is not line:
+                if successor is None or other.end > successor.end or (
+                    other.end == successor.end and other.contract > successor.contract
+                ):
+                    successor = other
     if successor is not None:
         return RenewalLine(line.contract, line.index, line.serial, end, "renewed", device,
                            successor.contract, successor.end, ecr, ldos, None, *cost)
