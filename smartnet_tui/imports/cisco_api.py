@@ -46,9 +46,10 @@ def api_kind(doc: Any) -> str | None:
     pages = doc if isinstance(doc, list) else [doc]
     if not pages or not all(isinstance(p, dict) for p in pages):
         return None
-    if all("serial_numbers" in p for p in pages):
+    if all("serial_numbers" in p or "ErrorResponse" in p for p in pages) and \
+            not all("EOXError" in p for p in pages):
         return "sn2info"
-    if all("EOXRecord" in p or "EOXError" in p for p in pages):
+    if all("EOXRecord" in p or "EOXError" in p or "ErrorResponse" in p for p in pages):
         return "eox"
     return None
 
@@ -121,6 +122,8 @@ class _Records:
         for base, _page, items in _pages(self.doc, self.key):
             if items is None and self.missing_ok:
                 continue
+            if isinstance(items, dict):  # one record where Cisco usually gives a list
+                items = [items]
             if not isinstance(items, list):
                 self.api.error(base, self.list_message)
                 continue
@@ -154,12 +157,13 @@ def _line_status(covered: str, end: date | None, today: date) -> str:
 
 def parse_sn2info(parsed: Parsed, file: str, doc: Any, order: DateOrder, today: date) -> None:
     api = _Api(parsed, file, order, today)
+    answer_errors = _answer_errors(api, doc, "ErrorResponse")
     lines: dict[str, dict[str, LineSpec]] = {}
     first_row: dict[str, str] = {}
     levels: dict[str, set[str | None]] = {}
     status_records = 0
     recs = _Records(api, doc, "serial_numbers", "expected a list of serial records",
-                    "expected a record with sr_no, is_covered, ...")
+                    "expected a record with sr_no, is_covered, ...", missing_ok=answer_errors > 0)
     for path, rec in recs:
         serial = normalise_serial(_text(rec.get("sr_no")))
         if not serial:
@@ -235,7 +239,19 @@ def parse_sn2info(parsed: Parsed, file: str, doc: Any, order: DateOrder, today: 
         parsed.add_line_set(number, tuple(group.values()), next(iter(lv)) if len(lv) == 1 else None,
                             merge=True, file=file, path=first_row[number])
     api.stats.update(kind="sn2info", records=recs.count, lines=sum(len(g) for g in lines.values()),
-                     contracts=len(lines), status=status_records)
+                     contracts=len(lines), status=status_records, errors=answer_errors)
+
+
+def _answer_errors(api: _Api, doc: Any, key: str) -> int:
+    """Warn, quoting Cisco, for every page that is an error answer as a whole."""
+    n = 0
+    for base, page, _items in _pages(doc, key):
+        err = page.get(key) if isinstance(page, dict) else None
+        if err:
+            n += 1
+            api.warn(base, f"Cisco answered with an error, nothing imported from this answer: "
+                     f"{_cisco_error(err)}")
+    return n
 
 
 def resolve(estate: Estate, parsed: Parsed) -> None:
@@ -330,12 +346,7 @@ def _dates_of(e: EoX) -> dict[str, Any]:
 
 def parse_eox_api(parsed: Parsed, file: str, doc: Any, order: DateOrder, today: date) -> None:
     api = _Api(parsed, file, order, today)
-    answer_errors = 0
-    for base, page, _items in _pages(doc, "EOXError"):
-        err = page.get("EOXError") if isinstance(page, dict) else None
-        if err:
-            answer_errors += 1
-            api.warn(base, f"Cisco answered with an error, nothing imported from this answer: {_cisco_error(err)}")
+    answer_errors = _answer_errors(api, doc, "EOXError") + _answer_errors(api, doc, "ErrorResponse")
     recs = _Records(api, doc, "EOXRecord", "expected a list of EoX records",
                     "expected an EoX record", missing_ok=True)
     merged = 0

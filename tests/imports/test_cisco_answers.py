@@ -174,3 +174,28 @@ def test_fetch_answers_coverage_summary_fills_a_missing_pid(imp, db_path, write_
     assert imp(write_yaml("devices:\n  - {serial: JAE5566W3GH, hostname: core-1}\n"))[0] == 0
     assert imp(FIX / "sn2info_coverage_summary_page2.json")[0] == 0
     assert _table(db_path, "devices", "serial")["JAE5566W3GH"]["pid"] == "C9500-48Y4C-E"
+
+
+def test_fetch_answers_sn2info_error_answer_as_a_whole_is_a_warning(imp, estate, write_yaml):
+    src = write_yaml("""\
+        {"ErrorResponse": {"APIError": {"ErrorCode": "S2I_ERR_INVALID_INPUT",
+                                        "ErrorDescription": "Invalid serial number format"}}}
+        """, name="sn2info_error.json")
+    before = estate.read_bytes()
+    code, out, err = imp(src, FIX / "sn2info_coverage_status.json")
+    assert code == 0, err
+    assert ("sn2info_error.json: ErrorResponse: Cisco answered with an error, nothing imported "
+            "from this answer: Invalid serial number format (S2I_ERR_INVALID_INPUT)") in err
+    assert estate.read_bytes() != before  # the other answer imported
+
+
+def test_fetch_answers_eox_record_given_alone_not_in_a_list(imp, estate):
+    import json
+
+    page = json.loads((FIX / "eox_by_serial_page2.json").read_text())
+    page["EOXRecord"] = page["EOXRecord"][1]
+    src = estate.parent / "one.json"
+    src.write_text(json.dumps(page))
+    code, _, err = imp(src)
+    assert code == 0, err
+    assert "WS-C2960X-48FPD-L" in _table(estate, "eox", "pid")
