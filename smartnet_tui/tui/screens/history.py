@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -84,8 +84,9 @@ class HistoryScreen(BaseScreen):
 
     def data_changed(self, touched: Touched | None) -> None:
         super().data_changed(touched)
-        self.run_worker(self._load(), group="history", exclusive=True)
+        self._load()
 
+    @work(group="history", exclusive=True)
     async def _load(self) -> None:
         try:
             entries = await asyncio.wrap_future(
