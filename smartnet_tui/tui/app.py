@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from textual.app import App
 from textual.command import CommandInput, CommandPalette, SearchIcon
@@ -48,6 +48,8 @@ from smartnet_tui.tui.screens.detail import ContractScreen, DeviceScreen
 from smartnet_tui.tui.screens.history import HistoryScreen
 from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, InventoryScreen
 from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
+
+Refresh = Literal["catch_up", "reload"]  # replay other writers' entries / read everything
 
 POLL_SECONDS = 0.5  # live reload: another process's write shows within about a second
 CLOCK_SECONDS = 30.0  # midnight rollover check
@@ -81,7 +83,7 @@ class SmartnetApp(App[int]):
         # Background refresh: at most one runs; a request while it runs is kept (a
         # "reload" outranks a "catch_up") and served right after it.
         self._refreshing = False
-        self._wanted: str | None = None
+        self._wanted: Refresh | None = None
         self._edit_seq = 0  # edits made in memory: a read that raced one is read again
         self._failed_stamp: object = _NO_FAILURE  # the file's stamp when a read failed
         self._quit_requested = False
@@ -145,7 +147,7 @@ class SmartnetApp(App[int]):
         return Policy(self.today(), s.due_days, s.review_days)
 
     # ------------------------------------------------------------------ reading
-    def request_refresh(self, kind: str = "catch_up") -> None:
+    def request_refresh(self, kind: Refresh = "catch_up") -> None:
         """Bring the data up to date with the file: ``catch_up`` replays other writers'
         journal entries, ``reload`` reads everything. Requests made while one runs
         collapse into one more run after it."""
