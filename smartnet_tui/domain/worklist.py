@@ -13,6 +13,7 @@ the writer serialises it as a JSON number (for orjson: ``default=`` returning
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -42,6 +43,15 @@ def worklist(analysis: Analysis, everything: bool = False) -> list[Renewal]:
     if everything:
         return items
     return [r for r in items if r.status in OPEN_RENEWAL_STATUSES]
+
+
+def count_by_state(items: Iterable[Renewal]) -> dict[str, int]:
+    """How many items are in each triage state, every state present, in TRIAGE_STATES order
+    (the Worklist header)."""
+    out = dict.fromkeys(TRIAGE_STATES, 0)
+    for r in items:
+        out[r.triage.state] = out.get(r.triage.state, 0) + 1
+    return out
 
 
 def _iso(day: date | None) -> str | None:

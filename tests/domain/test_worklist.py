@@ -13,6 +13,7 @@ from smartnet_tui.domain.changes import apply_changes
 from smartnet_tui.domain.edits import EditError
 from smartnet_tui.domain.model import Triage, TriageEvent
 from smartnet_tui.domain.worklist import (
+    count_by_state,
     pin_legacy_triage,
     renewal_json,
     set_renewal_triage,
@@ -51,6 +52,13 @@ def test_worklist_order_and_all():
     assert [(r.contract, r.status) for r in worklist(a, everything=True)] == [
         ("EXP", "expired"), ("SOON", "due"), ("DUE1", "due"), ("DUE2", "due"), ("REV", "review"),
         ("OK1", "ok"), ("NEW", "ok"), ("OLD", "renewed"), ("SPARE", "not needed")]
+
+
+def test_count_by_state_lists_every_state():
+    c = con("C1", ln("A"), end=days(40), renewal_triage=(Triage("ordered", end=days(40)),))
+    a = analyse([dev("A"), dev("B")], [c, con("C2", ln("B"), end=days(50))])
+    assert count_by_state(worklist(a)) == {"to review": 1, "quote requested": 0, "quote received": 0,
+                                           "PO raised": 0, "ordered": 1, "do not renew": 0}
 
 
 def test_item_json_has_every_documented_key():
