@@ -324,7 +324,10 @@ def renewal_alerts(renewal: Renewal, policy: Policy) -> list[Alert]:
         if r.deadline_reason == LAST_DATE_TO_RENEW:
             pids = sorted({ln.pid or ln.serial for ln in renew if ln.deadline == r.deadline})
             when += f", order by {r.deadline}, last date to renew for {', '.join(pids)}"
-        reason = f"{when} (in {r.days_left} days), {_plural(len(renew), 'line')} to renew: {action}"
+        if renew:
+            reason = f"{when} (in {r.days_left} days), {_plural(len(renew), 'line')} to renew: {action}"
+        else:  # every line left is blocked: renewal_blocked says which
+            reason = f"{when} (in {r.days_left} days), no line can be renewed any more: plan the refresh"
         out.append(Alert(kind, severity, n, f"contract {n} {reason}", subject_type="contract",
                          days_left=r.days_left, reason=reason))
     if state in UNCONFIRMED_TRIAGE_STATES and renew and (end - today).days <= UNCONFIRMED_DAYS:
