@@ -39,10 +39,6 @@ OPEN_RENEWAL_STATUSES = ("expired", "due", "review")
 # A line's disposition in a renewal, in the order the rules decide it.
 DISPOSITIONS = ("renewed", "drop", "replace", "blocked", "renew")
 
-# Old names, kept while the CLI and TUI move to the ones above.
-SEVERITIES = SEVERITY_ORDER
-RENEWAL_STATUSES = RENEWAL_ORDER
-
 
 
 def normalise_serial(value: str) -> str:
