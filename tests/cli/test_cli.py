@@ -304,8 +304,9 @@ def test_report_json(run):
         assert {"number", "service_level", "start", "end", "days_left", "renewal", "serials",
                 "annual_cost", "reseller"} <= set(c)
     contracts = {c["number"]: c for c in data["contracts"]}
+    # C-REV covers only a spare: every line is dropped, so its renewal is not needed (issue 8).
     assert {n: c["renewal"] for n, c in contracts.items()} == {
-        "C-OK": "ok", "C-DUE": "due", "C-REV": "review", "C-OLD": "expired"}
+        "C-OK": "ok", "C-DUE": "due", "C-REV": "not needed", "C-OLD": "expired"}
     ok = contracts["C-OK"]
     assert (ok["service_level"], ok["start"], ok["end"], ok["days_left"], ok["serials"], ok["annual_cost"],
             ok["reseller"]) == ("SNTP", "2026-01-01", "2027-06-30", 211, ["COV1", "ORPH1"], 5000.0, "Acme")
@@ -316,7 +317,8 @@ def test_report_json(run):
         assert set(a) == {"kind", "severity", "subject", "message"}
     kinds = {(a["kind"], a["subject"]) for a in data["alerts"]}
     assert {("lapsed", "LAP1"), ("uncovered", "UNC1"), ("orphan", "ORPH1"), ("expiring", "C-DUE"),
-            ("review", "C-REV"), ("inactive_covered", "SPARE1"), ("coterm", "SNT")} <= kinds
+            ("inactive_covered", "SPARE1")} <= kinds
+    assert not {k for k in kinds if k[1] == "C-REV"}  # a renewal that is not needed raises nothing
 
 
 def test_report_windows_follow_the_options(run):
@@ -331,12 +333,13 @@ def test_report_csv_is_the_renewal_worklist(run):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {"contract", "renewal", "contract_end", "serial", "recommendation"} <= set(rows[0])
     got = {(r["contract"], r["serial"], r["renewal"]) for r in rows}
-    assert got == {("C-DUE", "EXP1", "due"), ("C-REV", "SPARE1", "review"),
-                   ("C-OLD", "LAP1", "expired"), ("C-OLD", "GONE1", "expired")}
+    assert got == {("C-DUE", "EXP1", "due"), ("C-OLD", "LAP1", "expired"), ("C-OLD", "GONE1", "expired")}
     rec = {r["serial"]: r["recommendation"] for r in rows}
-    assert rec["SPARE1"].startswith("drop") and rec["EXP1"] == "renew"
+    assert rec["EXP1"] == "renew"
     rows_all = list(csv.DictReader(io.StringIO(run("report", "--csv", "--all")[1])))
     assert {r["contract"] for r in rows_all} == {"C-OK", "C-DUE", "C-REV", "C-OLD"}
+    rec_all = {r["serial"]: (r["renewal"], r["recommendation"]) for r in rows_all}
+    assert rec_all["SPARE1"][0] == "not needed" and rec_all["SPARE1"][1].startswith("drop")
 
 
 def test_report_markdown_is_the_worklist(run):
@@ -344,9 +347,10 @@ def test_report_markdown_is_the_worklist(run):
     assert rc == 0
     assert out.startswith("# ")
     assert "| C-DUE | due | 2026-12-20 | 19 |" in out
-    assert "## C-REV" in out and "SPARE1" in out
-    assert "C-OK" not in out
-    assert "C-OK" in run("report", "--markdown", "--all")[1]
+    assert "## C-OLD" in out and "LAP1" in out
+    assert "C-OK" not in out and "C-REV" not in out  # ok, and not needed: nothing to decide
+    everything = run("report", "--markdown", "--all")[1]
+    assert "C-OK" in everything and "## C-REV" in everything and "SPARE1" in everything
 
 
 def test_report_plain_and_to_a_file(run, tmp_path):
