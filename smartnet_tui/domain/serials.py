@@ -32,7 +32,7 @@ _DROP = str.maketrans("", "", INVISIBLE)
 # C0 controls other than tab, line feed and carriage return; DEL; C1 controls. (Bidi
 # controls may be part of right-to-left text: kept in fields, escaped on output, removed
 # from serials.)
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def normalise_serial(value: str) -> str:
@@ -53,12 +53,12 @@ def serial_problem(serial: str) -> str | None:
 def control_char(text: str) -> str | None:
     """The first control character in ``text``, as ``U+001B``; None
     when there is none. Tab, line feed and carriage return are allowed."""
-    m = _UNSAFE.search(text)
+    m = CONTROL_CHARS.search(text)
     return None if m is None else f"U+{ord(m.group()):04X}"
 
 
 def has_control_char(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
+    return CONTROL_CHARS.search(text) is not None
 
 
 def control_char_message(text: str) -> str | None:

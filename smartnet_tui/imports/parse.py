@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from smartnet_tui.domain.dates import DateOrder
+from smartnet_tui.domain.serials import serial_problem
 from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.imports import cisco_api, tabular
 from smartnet_tui.imports.data_format import parse_document
@@ -41,7 +42,28 @@ def parse_files(
     with bulk_allocation():
         for path in paths:
             _parse_one(parsed, path, order, sheet, progress, today)
+        _check_serials(parsed)
     return parsed
+
+
+def _check_serials(parsed: Parsed) -> None:
+    """Every serial read, whatever the reader, must be printable once normalised
+    (``normalise_serial`` removed what is invisible): one error per bad serial."""
+    def where(w: str | None) -> tuple[str, str]:
+        file, _, path = (w or "").partition(":")
+        return file, path
+
+    found: list[tuple[str, tuple[str, str]]] = []
+    for serial in parsed.devices:
+        if not serial.isprintable():
+            found.append((serial, where(parsed._seen.get(("devices", serial)))))
+    for ls in parsed.line_sets.values():
+        found.extend((ln.serial, where(ls.where)) for ln in ls.lines if not ln.serial.isprintable())
+    for number, c in parsed.contracts.items():
+        found.extend((ln.serial, where(parsed._seen.get(("contracts", number))))
+                     for ln in c.lines if not ln.serial.isprintable())
+    for serial, (file, path) in dict(found).items():
+        parsed.errors.append(Problem(file, path, serial_problem(serial) or "serial not printable"))
 
 
 def _parse_one(parsed: Parsed, path: Path, order: DateOrder, sheet: str | None,

@@ -8,12 +8,14 @@ error messages. Duplicate keys in a mapping are errors, not silently overwritten
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
-import orjson
 import yaml
+
+from smartnet_tui.domain.serials import control_char_message
 
 try:  # the C loader when libyaml is there
     _Loader: type = yaml.CBaseLoader
@@ -106,12 +108,14 @@ def detect_format(path: Path, head: bytes) -> str:
 
 
 def parse_source(kind: str, data: bytes) -> Any:
-    """Parse the bytes of a 'json' or 'yaml' file; raise SourceError with a one-line reason."""
+    """Parse the bytes of a 'json' or 'yaml' file; raise SourceError with a one-line reason.
+
+    Strict: duplicate keys are errors in both (JSON parsers keep the last silently), so
+    are control characters in strings (written as escapes: ``\\u0000``, ``\\x1b``), and
+    YAML aliases expand within :data:`ALIAS_BUDGET` nodes (an alias bomb is an error).
+    """
     if kind == "json":
-        try:
-            return orjson.loads(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
-        except orjson.JSONDecodeError as exc:
-            raise SourceError(f"not valid JSON ({exc})") from None
+        return _parse_json(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -124,19 +128,116 @@ def parse_source(kind: str, data: bytes) -> Any:
             raise SourceError(f"not valid YAML ({exc.problem})", line=mark.line + 1) from None
         raise SourceError(f"not valid YAML ({exc.problem})") from None
     except yaml.YAMLError as exc:
-        raise SourceError(f"not valid YAML ({exc})") from None
+        raise SourceError(f"not valid YAML ({' '.join(str(exc).split())})") from None
+    except RecursionError:
+        raise SourceError("not valid YAML (nests too deeply)") from None
     if node is None:
         return None
     try:
-        return _convert(node, 0, "")
+        return _convert(node, 0, "", _Budget())
     except RecursionError:
         raise SourceError("YAML nests too deeply (recursive alias?)") from None
+
+
+# ------------------------------------------------------------------ JSON
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k)
+            seen.add(k)
+    return out
+
+
+_JSON_DECODER = json.JSONDecoder(object_pairs_hook=_pairs)
+
+
+def _parse_json(data: bytes) -> Any:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"not valid UTF-16 text (byte {exc.start})") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        doc = _JSON_DECODER.decode(text)
+    except _DuplicateKey as exc:
+        line = _json_key_line(text, exc.key)
+        raise SourceError(f"duplicate key {exc.key!r} in one object", line=line) from None
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+    except RecursionError:
+        raise SourceError("not valid JSON (nests too deeply)") from None
+    if "\\u" in text:  # only an escape can put a control character in a JSON string
+        _check_strings(doc, "")
+    return doc
+
+
+def _json_key_line(text: str, key: str) -> int | None:
+    """The line of the second occurrence of ``"key":`` (a good guess for the message)."""
+    needle = json.dumps(key)
+    first = text.find(needle)
+    second = text.find(needle, first + 1) if first >= 0 else -1
+    return text.count("\n", 0, second) + 1 if second >= 0 else None
+
+
+def _check_strings(value: Any, path: str) -> None:
+    if isinstance(value, str):
+        msg = control_char_message(value)
+        if msg:
+            raise SourceError(f"the value {msg}", path=path)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            msg = control_char_message(k)
+            if msg:
+                raise SourceError(f"a key {msg}", path=path)
+            _check_strings(v, f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_strings(v, f"{path}[{i}]")
+
+
+# ------------------------------------------------------------------ YAML
+ALIAS_BUDGET = 100_000  # nodes that aliases may add in all; a real file uses a handful
+
+
+class _Budget:
+    """Counts the nodes converted a second time or more (through aliases)."""
+
+    __slots__ = ("seen", "extra")
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.extra = 0
+
+    def visit(self, node: yaml.Node, path: str) -> None:
+        key = id(node)
+        if key in self.seen:
+            self.extra += 1
+            if self.extra > ALIAS_BUDGET:
+                raise SourceError(
+                    f"YAML aliases expand to more than {ALIAS_BUDGET:,} values (an alias bomb?)",
+                    node.start_mark.line + 1, path)
+        else:
+            self.seen.add(key)
 
 
 _MAX_DEPTH = 64
 
 
-def _merge_sources(node: yaml.Node, depth: int, path: str) -> list[LDict]:
+def _merge_sources(node: yaml.Node, depth: int, path: str, budget: _Budget) -> list[LDict]:
     """The mappings a ``<<`` key merges in: one mapping, or a sequence of them."""
     nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
     out = []
@@ -144,26 +245,31 @@ def _merge_sources(node: yaml.Node, depth: int, path: str) -> list[LDict]:
         if not isinstance(n, yaml.MappingNode):
             raise SourceError("<< (merge) takes a mapping or a list of mappings",
                               n.start_mark.line + 1, path)
-        out.append(_convert(n, depth + 1, path))
+        out.append(_convert(n, depth + 1, path, budget))
     return out
 
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
-def _convert(node: yaml.Node, depth: int, path: str) -> Any:
+def _convert(node: yaml.Node, depth: int, path: str, budget: _Budget) -> Any:
     line = node.start_mark.line + 1
     if depth > _MAX_DEPTH:
         raise SourceError("YAML nests too deeply (recursive alias?)", line, path)
+    budget.visit(node, path)
     if isinstance(node, yaml.ScalarNode):
         # Plain (unquoted) empty and ~/null scalars are absent values; all else stays text.
         if not node.style and node.value in _NULLS:
             return None
+        if node.style == '"':  # only escapes (\x1b, \0) can write a control character
+            msg = control_char_message(node.value)
+            if msg:
+                raise SourceError(f"the value {msg}", line, path)
         return node.value
     if isinstance(node, yaml.SequenceNode):
         out = LList(line)
         for i, item in enumerate(node.value):
-            out.append(_convert(item, depth + 1, f"{path}[{i}]"))
+            out.append(_convert(item, depth + 1, f"{path}[{i}]", budget))
             out.item_lines.append(item.start_mark.line + 1)
         return out
     if isinstance(node, yaml.MappingNode):
@@ -176,13 +282,13 @@ def _convert(node: yaml.Node, depth: int, path: str) -> Any:
             key = key_node.value
             sub = f"{path}.{key}" if path else key
             if key == "<<" and not key_node.style:
-                merges.extend(_merge_sources(value_node, depth, sub))
+                merges.extend(_merge_sources(value_node, depth, sub, budget))
                 continue
             if key in mapping:
                 raise SourceError(
                     f"duplicate key {key!r} (first on line {mapping.key_lines[key]})", key_line, sub
                 )
-            mapping[key] = _convert(value_node, depth + 1, sub)
+            mapping[key] = _convert(value_node, depth + 1, sub, budget)
             mapping.key_lines[key] = key_line
         # YAML merge keys (<<: *defaults): keys written here win, then earlier sources
         for src in merges:

@@ -27,6 +27,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from smartnet_tui.domain.serials import CONTROL_CHARS, control_char_message, has_control_char
 from smartnet_tui.imports.sources import SourceError
 
 HEADER_SEARCH_ROWS = 30
@@ -79,22 +80,69 @@ def looked_for(fld: str) -> str:
 
 
 # ---------------------------------------------------------------- reading
-def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+_NOT_ASCII_NOR_ESCAPED = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """The text of a CSV file, and why it cannot be trusted (None when it can).
+
+    UTF-8 (a BOM is honoured), UTF-16 with a BOM, or Windows-1252 (Excel's plain "CSV")
+    only when no part of the file is UTF-8 beyond ASCII: one stray byte must not turn a
+    whole UTF-8 file into mojibake. A text that cannot be trusted comes back with its
+    undecodable bytes as lone surrogates (``surrogateescape``), so the first bad row can
+    be named.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), None
         except UnicodeDecodeError as exc:
-            raise SourceError(f"not valid UTF-16 text (byte {exc.start})") from None
+            raise SourceError(f"not valid UTF-16 text (byte {exc.start}), although the file "
+                              "starts with a UTF-16 byte-order mark") from None
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    try:  # Excel's plain "CSV" on Windows
-        return data.decode("cp1252")
+    escaped = data.decode("utf-8", "surrogateescape")
+    if bom:
+        return escaped, "is not UTF-8, although the file starts with a UTF-8 byte-order mark"
+    if _NOT_ASCII_NOR_ESCAPED.search(escaped):
+        return escaped, ("is not UTF-8, although the rest of the file is: the file mixes "
+                         "encodings (save it again as UTF-8)")
+    try:  # Excel's plain "CSV" on Windows, and nothing in the file says otherwise
+        return data.decode("cp1252"), None
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return escaped, "is neither UTF-8 nor Windows-1252 text"
+
+
+def _first_bad_cell(rows: Iterator[list[str]], bad: re.Pattern[str]) -> tuple[int, int, str]:
+    """(row, column, cell) of the first cell matching ``bad``, counted from 1."""
+    for n, row in enumerate(rows, start=1):
+        for col, cell in enumerate(row, start=1):
+            if bad.search(cell):
+                return n, col, cell
+    return 0, 0, ""  # pragma: no cover - called only when the text holds a match
+
+
+def _check_text(text: str, delim: str, problem: str | None) -> None:
+    """Raise SourceError naming the first row (and column) of a byte that is not text in
+    the file's encoding, or of a control character."""
+    def reader() -> Iterator[list[str]]:
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+
+    if problem is not None:
+        n, col, cell = _first_bad_cell(reader(), _ESCAPED_BYTE)
+        if n:
+            byte = ord(_ESCAPED_BYTE.search(cell).group()) - 0xDC00  # type: ignore[union-attr]
+            raise SourceError(f"byte 0x{byte:02X} {problem}", path=f"row {n}, column {col}")
+        raise SourceError(f"a byte {problem}")
+    if has_control_char(text):
+        n, col, cell = _first_bad_cell(reader(), CONTROL_CHARS)
+        if n:
+            raise SourceError(f"the cell {control_char_message(cell)}", path=f"row {n}, column {col}")
 
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -125,7 +173,7 @@ def sniff_delimiter(text: str) -> str:
 
 def csv_rows(data: bytes) -> tuple[Iterator[list[str]], int, str]:
     """Rows of a CSV file, an estimate of their number (for progress), the delimiter."""
-    text = _decode(data)
+    text, problem = _decode(data)
     if text.startswith("\ufeff"):
         text = text[1:]
     first_nl = text.find("\n")
@@ -136,6 +184,7 @@ def csv_rows(data: bytes) -> tuple[Iterator[list[str]], int, str]:
         text = text[first_nl + 1:] if first_nl >= 0 else ""
     else:
         delim = sniff_delimiter(text)
+    _check_text(text, delim, problem)
     total = text.count("\n") + 1
     return csv.reader(io.StringIO(text, newline=""), delimiter=delim), total, delim
 
@@ -158,9 +207,63 @@ def _xl_text(v: Any) -> str:
     return str(v)
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(wb: Any, ws: Any) -> bool:
+    """Whether the sheet's XML holds any formula element (streamed, not parsed)."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(wb, "_archive", None)
+    if path is None or archive is None:  # pragma: no cover - another openpyxl layout
+        return False
+    tail = b""
+    with archive.open(path) as src:
+        while chunk := src.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _formula_without_value(wb: Any, ws: Any) -> tuple[str, str] | None:
+    """(cell, formula) of the first formula cell that has no saved value: openpyxl reads
+    it as empty, so the workbook was written by a program that does not compute them."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    c_tag, f_tag, v_tag = (f"{{{SHEET_MAIN_NS}}}{t}" for t in ("c", "f", "v"))
+    with wb._archive.open(ws._worksheet_path) as src:
+        for _, el in iterparse(src):
+            if el.tag != c_tag:
+                continue
+            f = el.find(f_tag)
+            if f is not None and not (el.findtext(v_tag) or "").strip() and el.get("t") != "inlineStr":
+                return el.get("r") or "?", (f.text or "").strip()
+            el.clear()
+    return None
+
+
+def _xlsx_where(title: str, row: int | None = None, col: int | None = None) -> str:
+    from openpyxl.utils import get_column_letter  # with openpyxl, which only XLSX needs
+
+    out = f"sheet {title!r}"
+    if row is not None:
+        out += f", row {row}"
+        if col is not None:
+            out += f", column {get_column_letter(col)}"
+    return out
+
+
 def xlsx_rows(path: Path, sheet: str | None) -> tuple[Iterator[list[str]], int | None, str]:
     """Rows of one sheet as text (dates as ISO, whole numbers without .0), the row count
-    if the workbook says, and the sheet's name."""
+    if the workbook says, and the sheet's name.
+
+    Every row is read whatever the sheet's ``<dimension>`` tag claims (generators often
+    write it wrong, and openpyxl's read-only mode trusts it); a formula without a saved
+    value, a control character in a cell and a sheet that is not well-formed XML are
+    errors naming the sheet, row and column.
+    """
     # openpyxl is imported here, not at the top: it is slow to import and only XLSX needs it
     # (keeps it off the CLI's start-up)
     from openpyxl import load_workbook
@@ -168,32 +271,67 @@ def xlsx_rows(path: Path, sheet: str | None) -> tuple[Iterator[list[str]], int |
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SourceError(f"not a readable XLSX workbook ({exc})") from None
+        raise SourceError(f"not a readable XLSX workbook ({_reason(exc)})") from None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on odd files
-        raise SourceError(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
-    names = wb.sheetnames
-    if not names:
-        raise SourceError("the workbook has no sheets")
-    if sheet is None:
-        ws = wb.worksheets[0]
-    else:
-        match = [n for n in names if n == sheet] or [n for n in names if n.lower() == sheet.lower()]
-        if not match:
-            raise SourceError(f"no sheet {sheet!r} (sheets: {', '.join(names)})")
-        ws = wb[match[0]]
+        raise SourceError(f"not a readable XLSX workbook ({_reason(exc)})") from None
     try:
-        total = ws.max_row
-    except Exception:  # noqa: BLE001
-        total = None
+        names = wb.sheetnames
+        if not names:
+            raise SourceError("the workbook has no sheets")
+        if sheet is None:
+            ws = wb.worksheets[0]
+        else:
+            match = [n for n in names if n == sheet] or [n for n in names if n.lower() == sheet.lower()]
+            if not match:
+                raise SourceError(f"no sheet {sheet!r} (sheets: {', '.join(names)})")
+            ws = wb[match[0]]
+        title = ws.title
+        try:
+            total = ws.max_row  # what the dimension tag claims: a progress estimate only
+        except Exception:  # noqa: BLE001
+            total = None
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # read every row and column, whatever the tag says
+        if _has_formulas(wb, ws):
+            found = _formula_without_value(wb, ws)
+            if found is not None:
+                cell, formula = found
+                raise SourceError(
+                    f"cell {cell} holds a formula without a saved value (={formula[:40]}): "
+                    "open the workbook in Excel and save it, or paste the values",
+                    path=f"sheet {title!r}")
+    except SourceError:
+        wb.close()
+        raise
+    except Exception as exc:  # noqa: BLE001 - bad XML, a broken zip member...
+        wb.close()
+        raise SourceError(f"not a readable XLSX workbook ({_reason(exc)})") from None
 
     def gen() -> Iterator[list[str]]:
+        n = 0
         try:
-            for row in ws.iter_rows(values_only=True):
-                yield [_xl_text(v) for v in row]
+            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [_xl_text(v) for v in row]
+                if has_control_char("\n".join(cells)):
+                    col = next(i for i, c in enumerate(cells, start=1) if CONTROL_CHARS.search(c))
+                    raise SourceError(f"the cell {control_char_message(cells[col - 1])}",
+                                      path=_xlsx_where(title, n, col))
+                yield cells
+        except SourceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - bad XML, a broken zip member...
+            raise SourceError(f"not a readable XLSX workbook ({_reason(exc)})",
+                              path=_xlsx_where(title, n + 1)) from None
         finally:
             wb.close()
 
-    return gen(), total, ws.title
+    return gen(), total, title
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception as a short reason on one line."""
+    text = " ".join(str(exc).split())[:160]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def padded(rows: Iterator[tuple[int, list[str]]], width: int) -> Iterator[tuple[int, list[str]]]:

@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
-from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, Device, EoX, LineSpec
+from smartnet_tui.domain.model import (
+    CRITICALITIES,
+    DEVICE_STATUSES,
+    Device,
+    EoX,
+    LineSpec,
+    normalise_serial,
+)
 from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.service_levels import normalise_service_level
 from smartnet_tui.imports.parsed import Parsed, Problem, Progress
@@ -332,7 +339,7 @@ class _ContractLines(_Builder):
             if rows_read >= tick_at:
                 tick_at += PROGRESS_EVERY
                 self.tick(rows_read)
-            serial = row[i_serial].strip().upper()
+            serial = normalise_serial(row[i_serial])
             number = row[i_contract].strip()
             if i_parent is not None:
                 parent = row[i_parent].strip()
@@ -480,7 +487,7 @@ class _ContractLines(_Builder):
             number, chassis = instances[top]
             mod: dict[str, str] = {}
             if row[i_serial].strip():
-                mod["serial"] = row[i_serial].strip().upper()
+                mod["serial"] = normalise_serial(row[i_serial])
             if i_pid is not None and row[i_pid].strip():
                 mod["pid"] = row[i_pid].strip()
             if i_type is not None and row[i_type].strip():
@@ -510,7 +517,7 @@ class _Devices(_Builder):
             rows_read += 1
             if not rows_read % PROGRESS_EVERY:
                 self.tick(rows_read)
-            serial = row[i_serial].strip().upper()
+            serial = normalise_serial(row[i_serial])
             if not serial:
                 if any(x.strip() for x in row):
                     self.error(n, i_serial, "required")
@@ -596,6 +603,6 @@ def read_tabular(parsed: Parsed, path: Path, fmt: str, data: bytes | None, order
         table = Table(file, fmt, rows, total)
         parse_table(parsed, table, order, progress)
     except SourceError as exc:
-        parsed.errors.append(Problem(file, "", str(exc)))
+        parsed.errors.append(Problem(file, exc.path, str(exc)))
     except csv.Error as exc:
         parsed.errors.append(Problem(file, "", f"not readable as CSV ({exc})"))
