@@ -648,6 +648,35 @@ async def test_keymap_file_remaps_keys(tmp_path, monkeypatch, settings):
         assert app.keymap_problems and "nope" in app.keymap_problems[0]
 
 
+async def test_one_remap_moves_an_edit_key_in_the_list_and_the_detail(tmp_path, monkeypatch,
+                                                                      settings):
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keymap]\n"device.status" = "S"\n"contract.renew" = "R"\n')
+    monkeypatch.setenv("SMARTNET_KEYMAP", str(keymap))
+    app = SmartnetApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert not app.keymap_problems
+        await pilot.press("1", "s")
+        assert isinstance(app.screen, InventoryScreen)  # s no longer changes the status
+        await pilot.press("S")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape", "enter")
+        assert isinstance(app.screen, DeviceScreen)
+        await pilot.press("s")
+        assert isinstance(app.screen, DeviceScreen)
+        await pilot.press("S")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape", "escape", "2", "r")
+        assert isinstance(app.screen, ContractsScreen)
+        await pilot.press("R")
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("escape", "enter")
+        assert isinstance(app.screen, ContractScreen)
+        await pilot.press("R")
+        assert isinstance(app.screen, FormModal)
+
+
 async def test_ascii_and_sixteen_colours(settings):
     from dataclasses import replace
 
