@@ -93,7 +93,8 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     eox = args.eox or not args.coverage
     base_url, token_url = api_urls(args.base_url, args.token_url)
     # No database yet: nothing is opened (nor created) until the answers are in.
-    estate = Store(settings.db_path).load() if settings.db_path.exists() else Estate()
+    store = Store(settings.db_path) if settings.db_path.exists() else None
+    estate = store.load() if store is not None else Estate()
     serials = serials_to_fetch(estate, args.serials)
     if not serials:
         return _err("nothing to ask Cisco about: the inventory holds no devices "
@@ -111,7 +112,8 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     if bar is not None:
         bar.done()
     source = source_label(base_url, coverage, eox, len(serials))
-    store = Store(settings.db_path)
+    if store is None:
+        store = Store(settings.db_path)
     detail = {"base_url": base_url, "apis": [n for n, on in (("sn2info", coverage), ("eox", eox)) if on],
               "serials": len(serials), "calls": calls}
     plan = plan_fetch(store, answers, source=source, add_devices=args.add_devices,
@@ -127,10 +129,15 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
               "the database is unchanged", file=sys.stderr)
         return EXIT_ERROR
     if not args.dry_run:
-        entry, replanned = write_fetch(store, plan, settings.date_order, settings.reference_date())
-        if replanned is not None:
-            return _err("the database changed while fetching (another writer): nothing was "
-                        "imported; run the fetch again")
+        for _ in range(3):  # another writer in between: what Cisco said, planned again
+            entry, replanned = write_fetch(store, plan, settings.date_order, settings.reference_date())
+            if replanned is None:
+                break
+            plan = replanned
+        else:
+            return _err("the database kept changing under other writers: nothing was imported; "
+                        "run the fetch again")
+        result = plan.result
         result.entry = entry
     print(f"{source} ({len(answers)} answers)")
     print(outcome_line(result, args.dry_run))
