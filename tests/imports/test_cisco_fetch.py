@@ -299,3 +299,17 @@ def test_fetch_credentials_file_without_cisco_table(tmp_path):
     env, p = _config(tmp_path, '[ui]\nmouse = false\n', 0o600)
     with pytest.raises(FetchError, match=r"no \[cisco\] table"):
         load_credentials(env)
+
+
+def test_fetch_goes_through_the_proxy_the_environment_names(fake_cisco, fake_time, monkeypatch):
+    # The stand-in also answers as an HTTP proxy (a request line with the absolute URL).
+    monkeypatch.setenv("HTTP_PROXY", fake_cisco.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    c = CiscoClient(Credentials(CLIENT_ID, CLIENT_SECRET), base_url="http://apix.example.invalid",
+                    token_url="http://id.example.invalid/oauth2/default/v1/token",
+                    sleep=fake_time.sleep, clock=fake_time.clock)
+    with c:
+        answers = c.fetch(RECORDED, eox=False)
+    assert len(answers) == 2
+    assert [r.path for r in fake_cisco.requests][:2] == [TOKEN_PATH, SN2INFO + ",".join(RECORDED)]
