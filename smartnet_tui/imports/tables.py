@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -268,6 +269,9 @@ def xlsx_rows(path: Path, sheet: str | None) -> tuple[Iterator[list[str]], int |
     # (keeps it off the CLI's start-up)
     from openpyxl import load_workbook
 
+    # openpyxl warns on stderr about parts it skips (data validation, odd defined names):
+    # noise for the user, and lines that are not smartnet's one-line messages
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
