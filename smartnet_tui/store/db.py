@@ -37,7 +37,7 @@ from smartnet_tui.store.storage import (
 )
 
 SCHEMA_VERSION = 1
-TABLE_KEYS = {"devices": "serial", "contracts": "number", "eox": "pid"}
+TABLE_KEYS = {"devices": "serial", "contracts": "number", "eox": "pid", "quotes": "name"}
 META = "meta"
 LOCK_TIMEOUT_S = 30.0
 
@@ -180,6 +180,10 @@ class Store:
     def _checked_schema(self, data: dict[str, Any]) -> dict[str, Any]:
         """Refuse a database written by a newer smartnet: reading it could misread
         fields this version does not know, and writing it would drop them."""
+        for name, table in data.items():
+            if not isinstance(table, dict):
+                raise StoreError(f"{self.path}: database record is malformed (table {name!r} is "
+                                 "not a mapping)")
         meta = data.get(META)
         if not meta:
             return data
@@ -219,6 +223,7 @@ class Store:
                     devices=map(cv.device_from_doc, raw.get("devices", {}).values()),
                     contracts=map(cv.contract_from_doc, raw.get("contracts", {}).values()),
                     eox=map(cv.eox_from_doc, raw.get("eox", {}).values()),
+                    quotes=map(cv.quote_from_doc, raw.get("quotes", {}).values()),
                 )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(f"{self.path}: database record is malformed ({exc!r})") from None
@@ -262,8 +267,14 @@ class Store:
         return _changes_since(self.raw(), journal_id)
 
     def history(self, limit: int | None = None) -> list[dict[str, Any]]:
-        entries = sorted(self.raw().get(JOURNAL, {}).items(), key=lambda kv: int(kv[0]))
+        try:
+            entries = sorted(self.raw().get(JOURNAL, {}).items(), key=lambda kv: int(kv[0]))
+        except ValueError:
+            raise StoreError(f"{self.path}: the journal is malformed (an entry id is not a "
+                             "number)") from None
         docs = [doc for _, doc in entries]
+        if not all(isinstance(d, dict) for d in docs):
+            raise StoreError(f"{self.path}: the journal is malformed (an entry is not a mapping)")
         return docs[-limit:] if limit else docs
 
     # -- writing ----------------------------------------------------------------
@@ -286,7 +297,14 @@ class Store:
             with self.locked(), bulk_allocation():
                 if expect:
                     self._check_expected(expect)
-                return self._apply_locked(changes, action, detail)
+                try:
+                    return self._apply_locked(changes, action, detail)
+                except BaseException:
+                    self._raw = None  # what we hold may be half changed: re-read next time
+                    raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self.path}: database record is malformed ({exc!r}): nothing "
+                             "was written") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot write database ({exc.strerror})") from None
 
@@ -297,7 +315,8 @@ class Store:
             keyfield = TABLE_KEYS[table_name]
             stored = next((d for d in data.get(table_name, {}).values() if d[keyfield] == key), None)
             if stored != doc:
-                noun = {"devices": "device", "contracts": "contract", "eox": "EoX row"}[table_name]
+                noun = {"devices": "device", "contracts": "contract", "eox": "EoX row",
+                        "quotes": "quote"}[table_name]
                 raise ConflictError(
                     f"{noun} {key} was changed by another process since: not saved "
                     "(the screen now shows their version; redo the edit if it still applies)"

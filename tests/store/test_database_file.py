@@ -224,3 +224,30 @@ def test_dash_is_stdout(cli, seeded_db, tmp_path):
     code, out, _ = cli("--db", seeded_db, "export", "-o", "-")
     assert code == 0 and "serial: A" in out
     assert not (tmp_path / "-").exists()
+
+
+# ------------------------------------------------------------------ malformed contents
+@pytest.mark.parametrize("mangle,command", [
+    (lambda d: d.update(journal={"x": {}}), ["history"]),
+    (lambda d: d.update(journal={"1": "not an entry"}), ["history"]),
+    (lambda d: d.update(devices=["not", "a", "table"]), ["export"]),
+    (lambda d: d.update(devices={"1": {"no": "serial"}}), ["report"]),
+    (lambda d: d["meta"]["1"].update(schema="two"), ["export"]),
+])
+def test_a_malformed_database_is_one_line_never_a_traceback(tmp_path, cli, mangle, command):
+    db = tmp_path / "db.json"
+    Store(db).apply([put("A")], "seed")
+    data = orjson.loads(db.read_bytes())
+    mangle(data)
+    db.write_bytes(orjson.dumps(data))
+    before = db.read_bytes()
+    code, out, err = cli("--db", db, *command)
+    assert code == 2, (out, err)
+    assert err.startswith("smartnet: error: ") and err.count("\n") == 1
+    assert "malformed" in err and "internal error" not in err
+    src = tmp_path / "b.yaml"
+    src.write_text("devices:\n  - serial: B\n")
+    code, _, err = cli("--db", db, "import", src)
+    assert code in (0, 2) and "internal error" not in err and "Traceback" not in err
+    if code == 2:
+        assert db.read_bytes() == before
