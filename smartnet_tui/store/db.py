@@ -26,7 +26,7 @@ from smartnet_tui.domain.changes import Change
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.store import converters as cv
-from smartnet_tui.store.journal import JOURNAL, change_to_record_parts
+from smartnet_tui.store.journal import JOURNAL, change_to_record_parts, record_to_change
 from smartnet_tui.store.journal import changes_since as _changes_since
 from smartnet_tui.store.journal import last_journal_id as _last_journal_id
 from smartnet_tui.store.storage import (
@@ -314,7 +314,7 @@ class Store:
             table_name, key, doc = change_to_record_parts(ch)
             keyfield = TABLE_KEYS[table_name]
             stored = next((d for d in data.get(table_name, {}).values() if d[keyfield] == key), None)
-            if stored != doc:
+            if stored != doc and not _same_record(table_name, key, stored, ch):
                 noun = {"devices": "device", "contracts": "contract", "eox": "EoX row",
                         "quotes": "quote"}[table_name]
                 raise ConflictError(
@@ -381,3 +381,13 @@ class Store:
 
 def _next_id(table: dict[str, Any]) -> int:
     return max(map(int, table), default=0) + 1
+
+
+def _same_record(table: str, key: str, stored: dict[str, Any] | None, expected: Change) -> bool:
+    """Whether a stored document means the record ``expected`` puts (or deletes), compared
+    as domain objects: a document an older version wrote (a key missing, defaulted when
+    read) is the same record as the user saw, not a change by someone else."""
+    try:
+        return record_to_change(table, key, stored) == expected
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False

@@ -161,3 +161,22 @@ def test_an_edit_is_checked_against_the_version_the_user_saw(tmp_path):
     now = b.load()
     change = [PutContract(replace(now.contracts["93425688"], triage=Triage("do not renew", "bob")))]
     assert b.apply(change, "triage", expect=inverse(now, change)) is not None
+
+
+def test_an_edit_of_a_record_an_older_version_wrote_is_not_a_false_conflict(tmp_path):
+    """A stored document without the keys a newer version writes (defaulted when read)
+    is the record the user saw: saving an edit of it is not refused."""
+    import orjson
+
+    db = tmp_path / "db.json"
+    seed(db)
+    data = orjson.loads(db.read_bytes())
+    doc = next(d for d in data["devices"].values() if d["serial"] == "S1")
+    for k in ("tags", "status", "criticality", "extra"):
+        doc.pop(k, None)
+    db.write_bytes(orjson.dumps(data))
+    s = Store(db)
+    seen = s.load()
+    change = [PutDevice(replace(seen.devices["S1"], notes="checked"))]
+    assert s.apply(change, "edit", expect=inverse(seen, change)) is not None
+    assert Store(db).load().devices["S1"].notes == "checked"
