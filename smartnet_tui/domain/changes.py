@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from smartnet_tui.domain.model import Contract, Device, EoX, Estate
+from smartnet_tui.domain.quotes import Quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,18 @@ class DeleteEoX:
     pid: str
 
 
-Change = PutDevice | DeleteDevice | PutContract | DeleteContract | PutEoX | DeleteEoX
+@dataclass(frozen=True, slots=True)
+class PutQuote:
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteQuote:
+    name: str
+
+
+Change = (PutDevice | DeleteDevice | PutContract | DeleteContract | PutEoX | DeleteEoX
+          | PutQuote | DeleteQuote)
 
 
 def apply_changes(estate: Estate, changes: Iterable[Change]) -> tuple[set[str], set[str]]:
@@ -61,6 +73,10 @@ def apply_changes(estate: Estate, changes: Iterable[Change]) -> tuple[set[str], 
                 serials |= estate.put_eox(eox)
             case DeleteEoX(pid):
                 serials |= estate.remove_eox(pid)
+            case PutQuote(quote):
+                serials |= estate.put_quote(quote)
+            case DeleteQuote(name):
+                serials |= estate.remove_quote(name)
     return serials, contracts
 
 
@@ -90,5 +106,12 @@ def inverse(estate: Estate, changes: Iterable[Change]) -> list[Change]:
                 old_e = estate.eox.get(pid)
                 if old_e:
                     out.append(PutEoX(old_e))
+            case PutQuote(quote):
+                old_q = estate.quotes.get(quote.name)
+                out.append(PutQuote(old_q) if old_q else DeleteQuote(quote.name))
+            case DeleteQuote(name):
+                old_q = estate.quotes.get(name)
+                if old_q:
+                    out.append(PutQuote(old_q))
     out.reverse()
     return out

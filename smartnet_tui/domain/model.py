@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from smartnet_tui.domain.quotes import Quote
 from smartnet_tui.domain.serials import normalise_serial as _normalise_serial
 from smartnet_tui.domain.service_levels import ServiceLevel, normalise_service_level
 
@@ -397,8 +398,10 @@ class Estate:
         devices: Iterable[Device] = (),
         contracts: Iterable[Contract] = (),
         eox: Iterable[EoX] = (),
+        quotes: Iterable[Quote] = (),
     ) -> None:
         self.devices: dict[str, Device] = {}
+        self.quotes: dict[str, Quote] = {q.name: q for q in quotes}  # partner quotes, by name
         self.contracts: dict[str, Contract] = {}
         self.eox: dict[str, EoX] = {}
         self.lines_by_serial: dict[str, list[Line]] = {}
@@ -472,6 +475,16 @@ class Estate:
     def remove_eox(self, pid: str) -> set[str]:
         self.eox.pop(pid, None)
         return set(self.devices_by_pid.get(pid, ()))
+
+    def put_quote(self, quote: Quote) -> set[str]:
+        """Keep a partner quote (replacing the one of that name); its serials are touched."""
+        old = self.quotes.get(quote.name)
+        self.quotes[quote.name] = quote
+        return {q.serial for q in quote.lines} | ({q.serial for q in old.lines} if old else set())
+
+    def remove_quote(self, name: str) -> set[str]:
+        old = self.quotes.pop(name, None)
+        return {q.serial for q in old.lines} if old else set()
 
     def _drop_lines(self, number: str) -> set[str]:
         old = self.lines_by_contract.pop(number, ())

@@ -86,3 +86,17 @@ def normalise_service_level(text: str) -> ServiceLevel:
     if _SOFTWARE.search(up) and not _ONSITE.search(up):
         return LEVELS["SW"]
     return ServiceLevel(raw, None, None, False, known=False)
+
+
+# Service levels compared (issue 10, a quote's `level_down`): by response first, then hours,
+# then onsite before not; lower tuples are better. Unknown spellings are not compared.
+RESPONSE_ORDER = ("2h", "4h", "NCD", "NBD", None)  # None: software only
+HOURS_ORDER = ("24x7", "8x7", "8x5", None)
+
+
+def level_rank(level: ServiceLevel | None) -> tuple[int, int, int] | None:
+    """A sort key, best service first; None for an unknown level (not comparable)."""
+    if level is None or not level.known:
+        return None
+    return (RESPONSE_ORDER.index(level.response), HOURS_ORDER.index(level.hours),
+            0 if level.onsite else 1)

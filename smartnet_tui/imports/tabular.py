@@ -313,7 +313,7 @@ class _ContractLines(_Builder):
         i_cost, i_inst, i_parent = c("annual_cost"), c("instance"), c("parent_instance")
         i_host = c("hostname")
         i_reseller, i_currency = c("reseller"), c("currency")
-        kept = [(k, self.need(k)) for k in ("product_type", "do_not_renew_reason") if k in self.table.fields]
+        kept = [(k, self.need(k)) for k in ("product_type", "do_not_renew_reason", "instance") if k in self.table.fields]
         i_warranty = c("warranty_end")
         if not check_parent:
             i_parent = None

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec, Triage
+from smartnet_tui.domain.quotes import Quote, QuoteLine
 
 _fromiso = date.fromisoformat
 
@@ -171,4 +173,64 @@ def contract_to_doc(c: Contract) -> dict[str, Any]:
         "lines": [line_to_doc(ln) for ln in c.lines],
         "triage": triage_to_doc(c.triage),
         "extra": dict(c.extra),
+    })
+
+
+# ---------------------------------------------------------------- quotes
+def _dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def quote_line_from_doc(doc: Mapping[str, Any]) -> QuoteLine:
+    return QuoteLine(
+        where=doc.get("where", ""),
+        serial=doc["serial"],
+        contract=doc.get("contract"),
+        pid=doc.get("pid"),
+        service_level=doc.get("service_level"),
+        sku=doc.get("sku"),
+        start=_d(doc.get("start")),
+        end=_d(doc.get("end")),
+        months=doc.get("months"),
+        quantity=doc.get("quantity"),
+        unit_list_price=_dec(doc.get("unit_list_price")),
+        net_price=_dec(doc.get("net_price")),
+        currency=doc.get("currency"),
+    )
+
+
+def quote_line_to_doc(q: QuoteLine) -> dict[str, Any]:
+    """Amounts are kept as their exact text (``"1234.50"``), never as floats."""
+    return _compact({
+        "where": q.where,
+        "serial": q.serial,
+        "contract": q.contract,
+        "pid": q.pid,
+        "service_level": q.service_level,
+        "sku": q.sku,
+        "start": _iso(q.start),
+        "end": _iso(q.end),
+        "months": q.months,
+        "quantity": q.quantity,
+        "unit_list_price": str(q.unit_list_price) if q.unit_list_price is not None else None,
+        "net_price": str(q.net_price) if q.net_price is not None else None,
+        "currency": q.currency,
+    })
+
+
+def quote_from_doc(doc: Mapping[str, Any]) -> Quote:
+    return Quote(
+        name=doc["name"],
+        files=tuple(doc.get("files", ())),
+        lines=tuple(map(quote_line_from_doc, doc.get("lines", ()))),
+        imported=doc.get("imported"),
+    )
+
+
+def quote_to_doc(q: Quote) -> dict[str, Any]:
+    return _compact({
+        "name": q.name,
+        "files": list(q.files),
+        "imported": q.imported,
+        "lines": [quote_line_to_doc(ln) for ln in q.lines],
     })

@@ -16,9 +16,11 @@ from smartnet_tui.domain.changes import (
     DeleteContract,
     DeleteDevice,
     DeleteEoX,
+    DeleteQuote,
     PutContract,
     PutDevice,
     PutEoX,
+    PutQuote,
 )
 from smartnet_tui.store import converters as cv
 
@@ -41,6 +43,10 @@ def change_to_record_parts(ch: Change) -> tuple[str, str, dict[str, Any] | None]
             return "eox", eox.pid, cv.eox_to_doc(eox)
         case DeleteEoX(pid):
             return "eox", pid, None
+        case PutQuote(quote):
+            return "quotes", quote.name, cv.quote_to_doc(quote)
+        case DeleteQuote(name):
+            return "quotes", name, None
     raise TypeError(f"not a change: {ch!r}")
 
 
@@ -52,6 +58,8 @@ def record_to_change(table: str, key: str, after: Mapping[str, Any] | None) -> C
         return DeleteContract(key) if after is None else PutContract(cv.contract_from_doc(after))
     if table == "eox":
         return DeleteEoX(key) if after is None else PutEoX(cv.eox_from_doc(after))
+    if table == "quotes":
+        return DeleteQuote(key) if after is None else PutQuote(cv.quote_from_doc(after))
     raise ValueError(f"unknown table {table!r}")
 
 
