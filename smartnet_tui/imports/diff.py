@@ -18,7 +18,7 @@ from smartnet_tui.domain.model import Estate
 from smartnet_tui.store import converters as cv
 from smartnet_tui.store.journal import change_to_record_parts
 
-_NOUN = {"devices": "device", "contracts": "contract", "eox": "EoX row"}
+_NOUN = {"devices": "device", "contracts": "contract", "eox": "EoX row", "quotes": "quote"}
 
 
 def _names(keys: Sequence[str], limit: int = 6) -> str:
@@ -240,5 +240,8 @@ def _stored_doc(estate: Estate, table: str, key: str) -> dict[str, Any] | None:
     if table == "contracts":
         contract = estate.contracts.get(key)
         return cv.contract_to_doc(contract) if contract is not None else None
+    if table == "quotes":
+        quote = estate.quotes.get(key)
+        return cv.quote_to_doc(quote) if quote is not None else None
     eox = estate.eox.get(key)
     return cv.eox_to_doc(eox) if eox is not None else None
