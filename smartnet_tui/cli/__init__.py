@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from smartnet_tui import __version__
-from smartnet_tui.cli import commands, fetch_command
+from smartnet_tui.cli import check_command, commands, fetch_command, lookup_command
 from smartnet_tui.config import DEMO_TODAY, Settings
 from smartnet_tui.domain.dates import DateOrder
 from smartnet_tui.imports.demo import make_demo_db
@@ -129,7 +129,7 @@ def build_parser(check_values: bool = True) -> _Parser:
 
     sp = cmd("import", "import devices, contracts and EoX rows: YAML/JSON data files, CSV and XLSX "
              "exports (Service Contract Center, installed base), Cisco SN2INFO and EoX API JSON")
-    sp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    sp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to read; - reads standard input")
     sp.add_argument("--replace", action="store_true",
                     help="make the database equal to the files (delete what they do not hold)")
     sp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
@@ -137,10 +137,9 @@ def build_parser(check_values: bool = True) -> _Parser:
     sp.add_argument("--add-devices", action="store_true",
                     help="add the serials of contract lines that the inventory does not hold "
                     "(otherwise they stay orphans)")
+    commands.add_import_arguments(sp)
 
-    sp = cmd("lookup", "is this serial covered, and until when? (exit 0 covered, 1 not, 3 unknown)")
-    sp.add_argument("serial")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    lookup_command.add_arguments(cmd("lookup", lookup_command.HELP))
 
     sp = cmd("report", "coverage, renewals and alerts for the whole estate")
     fmt = sp.add_mutually_exclusive_group()
@@ -149,15 +148,19 @@ def build_parser(check_values: bool = True) -> _Parser:
                      help="the renewal worklist, a row per contract line")
     fmt.add_argument("--markdown", dest="fmt", action="store_const", const="markdown",
                      help="the renewal worklist for a partner")
+    fmt.add_argument("--xlsx", dest="fmt", action="store_const", const="xlsx",
+                     help="the renewal worklist as a spreadsheet (needs -o FILE, or a redirect)")
     sp.add_argument("--all", action="store_true",
                     help="worklist: every contract, not only expired, due and in review")
-    sp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    sp.add_argument("-o", "--output", type=Path, metavar="FILE",
+                    help="write to FILE (written whole or not at all; - is standard output)")
 
-    cmd("check", "monitoring check, Nagios plugin convention (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)")
+    check_command.add_arguments(cmd("check", check_command.HELP), check_values)
 
     sp = cmd("export", "write the database out in the data format (YAML, or JSON)")
     sp.add_argument("--json", action="store_true")
-    sp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    sp.add_argument("-o", "--output", type=Path, metavar="FILE",
+                    help="write to FILE (written whole or not at all; - is standard output)")
 
     sp = cmd("history", "the change journal: who changed what, when")
     sp.add_argument("-n", "--limit", type=_count if check_values else str, default=20, metavar="N",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,16 +14,18 @@ from typing import IO, Any
 
 import orjson
 
-from smartnet_tui.cli import json_views
+from smartnet_tui.cli import check_command, json_views, lookup_command
 from smartnet_tui.cli.fetch_command import cmd_fetch
 from smartnet_tui.config import Settings
+from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis, Policy
-from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES, normalise_serial
-from smartnet_tui.imports.diff import describe_records, summary_line
+from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES
+from smartnet_tui.imports.diff import COUNT_KEYS, describe_records, summary_line
 from smartnet_tui.imports.planner import change_lines, import_files, orphans_line, outcome_line
 from smartnet_tui.store.db import Store, StoreError
 from smartnet_tui.store.export import export_data, to_yaml
-from smartnet_tui.store.outputs import atomic_output
+from smartnet_tui.store.outputs import atomic_output, check_output_path, is_stdout, write_output_bytes
+from smartnet_tui.store.xlsx_writer import xlsx_bytes
 
 EXIT_OK, EXIT_NOT_COVERED, EXIT_ERROR, EXIT_UNKNOWN_SERIAL = 0, 1, 2, 3
 
@@ -31,9 +33,9 @@ EXIT_OK, EXIT_NOT_COVERED, EXIT_ERROR, EXIT_UNKNOWN_SERIAL = 0, 1, 2, 3
 def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
     handler = {
         "import": cmd_import,
-        "lookup": cmd_lookup,
+        "lookup": lookup_command.cmd_lookup,
         "report": cmd_report,
-        "check": cmd_check,
+        "check": check_command.cmd_check,
         "export": cmd_export,
         "history": cmd_history,
         "fetch": cmd_fetch,
@@ -98,105 +100,95 @@ class _Progress:
             self.shown = False
 
 
+def add_import_arguments(sp: argparse.ArgumentParser) -> None:
+    """import's options besides its files and their reading (parser in cli/__init__.py)."""
+    sp.add_argument("--json", action="store_true",
+                    help="print what was read and the change counts as JSON")
+    sp.add_argument("-q", "--quiet", action="store_true",
+                    help="no progress bar and no summary (warnings and errors still show)")
+
+
+class StdinPath(type(Path())):  # type: ignore[misc]
+    """Standard input spooled to a temp file for the readers, which take paths: named
+    ``-`` wherever a user reads the name (errors, the summary, the journal), opened as
+    the temp file (``os.fspath``). A workbook keeps an .xlsx name for openpyxl."""
+
+    def __str__(self) -> str:
+        return "-"
+
+    def __fspath__(self) -> str:
+        return str(super().__str__())
+
+
+@contextmanager
+def _stdin_files(files: list[Path]) -> Iterator[list[Path]]:
+    """``files`` with ``-`` replaced by standard input (read whole, format by content)."""
+    if not any(str(f) == "-" for f in files):
+        yield files
+        return
+    if sum(str(f) == "-" for f in files) > 1:
+        raise StoreError("import: - (standard input) can be given only once")
+    if sys.stdin is None or sys.stdin.isatty():
+        raise StoreError("import -: standard input is a terminal; pipe a file in "
+                         "(smartnet import - < FILE)")
+    data = sys.stdin.buffer.read()
+    with tempfile.TemporaryDirectory(prefix="smartnet-stdin-") as tmp:
+        name = "stdin.xlsx" if data.startswith(b"PK\x03\x04") else "stdin"
+        spooled = Path(tmp) / name
+        spooled.write_bytes(data)
+        yield [StdinPath(spooled) if str(f) == "-" else f for f in files]
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    quiet = getattr(args, "quiet", False)
+    as_json = getattr(args, "json", False)
     store = _store(settings, must_exist=False)
-    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    try:
-        result = import_files(
-            store, args.files, replace_all=args.replace, order=settings.date_order,
-            dry_run=args.dry_run, add_devices=getattr(args, "add_devices", False),
-            sheet=getattr(args, "sheet", None), progress=progress, today=settings.reference_date(),
-        )
-    finally:
-        if progress is not None:
-            progress.done()
+    progress = _Progress(sys.stderr) if sys.stderr.isatty() and not quiet else None
+    with _stdin_files(list(args.files)) as files:
+        try:
+            result = import_files(
+                store, files, replace_all=args.replace, order=settings.date_order,
+                dry_run=args.dry_run, add_devices=getattr(args, "add_devices", False),
+                sheet=getattr(args, "sheet", None), progress=progress, today=settings.reference_date(),
+            )
+        finally:
+            if progress is not None:
+                progress.done()
     for w in result.warnings:
-        print(f"smartnet: warning: {w}", file=sys.stderr)
+        print(f"smartnet: warning: {inert(w)}", file=sys.stderr)
     if result.errors:
         for e in result.errors:
-            print(f"smartnet: error: {e}", file=sys.stderr)
+            print(f"smartnet: error: {inert(e)}", file=sys.stderr)
         n = len(result.errors)
         print(f"smartnet: {n} error{'s' * (n != 1)}: nothing was imported, the database is unchanged",
               file=sys.stderr)
         return EXIT_ERROR
-    print(outcome_line(result, dry_run=args.dry_run))
-    for line in change_lines(result):
-        print(f"  {line}")
-    if result.orphans:
-        print(orphans_line(result.orphans, "--add-devices"))
+    if as_json:
+        _dump_json(import_json(result, args.dry_run))
+    elif not quiet:
+        print(inert(outcome_line(result, dry_run=args.dry_run)))
+        for line in change_lines(result):
+            print(f"  {inert(line)}")
+        if result.orphans:
+            print(inert(orphans_line(result.orphans, "--add-devices")))
     return EXIT_OK
 
 
-# ------------------------------------------------------------------ lookup
-def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
-    serial = normalise_serial(args.serial)
-    if not serial:
-        raise StoreError("lookup needs a serial")
-    store = _store(settings)
-    analysis = Analysis(store.load_for_serial(serial), _policy(settings))
-    data = json_views.lookup_json(analysis, serial)
-    found = data["in_inventory"] or data["lines"]
-    if not found and (module := store.find_module(serial)) is not None:
-        # A module folded under its chassis by an export: its support is the chassis's.
-        chassis, record = module
-        analysis = Analysis(store.load_for_serial(chassis), _policy(settings))
-        data = json_views.lookup_json(analysis, chassis)
-        data["serial"] = serial
-        data["module_of"] = {"chassis": chassis, "pid": record.get("pid")}
-        found = True
-    if args.json:
-        _dump_json(data)
-    else:
-        _print_lookup(data, analysis)
-    if not found:
-        return EXIT_UNKNOWN_SERIAL
-    status = data["coverage"]["status"]
-    return EXIT_OK if status in ("covered", "expiring") else EXIT_NOT_COVERED
-
-
-def _print_lookup(data: dict[str, Any], analysis: Analysis) -> None:
-    serial = data["serial"]
-    dev = data["device"]
-    if data.get("module_of"):
-        mod = data["module_of"]
-        print(f"{serial}: a module ({mod['pid'] or 'unknown pid'}) of chassis {mod['chassis']}, "
-              "covered with it:")
-        serial = mod["chassis"]
-    elif not data["in_inventory"] and not data["lines"]:
-        print(f"{serial}: UNKNOWN - not in the inventory and on no contract line")
-        return
-    if dev:
-        parts = [dev["hostname"] or "", dev["pid"] or "", dev["site"] or "",
-                 f"{dev['status']}/{dev['criticality']}"]
-        print(f"{serial}  " + "  ".join(p for p in parts if p))
-    else:
-        print(f"{serial}  (not in the inventory)")
-    cov = data["coverage"]
-    status = cov["status"]
-    if status in ("covered", "expiring"):
-        contracts = ", ".join(cov["contracts"])
-        levels = sorted({ln["service_level"] or "?" for ln in data["lines"] if ln["covers_today"]})
-        head = "COVERED" if status == "covered" else "EXPIRING"
-        print(f"{head} until {cov['coverage_end']} ({cov['days_left']} days left) "
-              f"by {contracts} [{', '.join(levels)}]")
-    elif status == "lapsed":
-        print(f"LAPSED since {cov['coverage_end']} ({-cov['days_left']} days ago)")
-    elif data["lines"]:
-        print("NOT COVERED - no active contract line covers today")
-    else:
-        print("NOT COVERED - never on a contract line")
-    if cov["next_start"]:
-        print(f"next line starts {cov['next_start']}")
-    if data["lines"]:
-        print("lines:")
-        for ln in data["lines"]:
-            mark = "covers today" if ln["covers_today"] else ln["status"] if ln["status"] != "active" else ""
-            print(f"  {ln['contract']:<14} {ln['service_level'] or '-':<6} "
-                  f"{ln['start'] or '…':>10} → {ln['end']}  {mark}".rstrip())
-    if data["alerts"]:
-        print("alerts:")
-        for a in data["alerts"]:
-            print(f"  {a['severity']:<8} {a['kind']:<16} {a['message']}")
+def import_json(result: Any, dry_run: bool) -> dict[str, Any]:
+    """``import --json``: what was read, what changed (every count, zeros included)."""
+    summary = result.summary or {}
+    changed = summary.get("changed", {})
+    return {
+        "dry_run": dry_run,
+        "files": [str(p) for p in summary.get("files", result.parsed.files)],
+        "formats": summary.get("formats", dict(result.parsed.formats)),
+        "read": result.parsed.counts(),
+        "changed": {k: changed.get(k, 0) for k in COUNT_KEYS},
+        "written": result.entry is not None,
+        "journal_id": result.entry["id"] if result.entry is not None else None,
+        "not_in_inventory": list(result.orphans),
+        "warnings": [str(w) for w in result.warnings],
+    }
 
 
 # ------------------------------------------------------------------ report
@@ -211,6 +203,8 @@ def _analysis(settings: Settings) -> Analysis:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    if args.fmt == "xlsx":
+        return _report_xlsx(args, settings)
     analysis = _analysis(settings)
     with _output(args.output, settings) as out:
         if args.fmt == "json":
@@ -223,6 +217,24 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             out.write(markdown_report(analysis, args.all))
         else:
             out.write(plain_report(analysis))
+    return EXIT_OK
+
+
+WORKLIST_DATE_COLUMNS = ("contract_end", "line_end")
+
+
+def _report_xlsx(args: argparse.Namespace, settings: Settings) -> int:
+    """The worklist (the CSV's rows and columns) as a spreadsheet: ``-o FILE``, ``-o -``
+    or standard output when it is not a terminal."""
+    if is_stdout(args.output) and sys.stdout.isatty():
+        raise StoreError("report --xlsx writes a binary workbook: give -o FILE "
+                         "(or redirect standard output to a file)")
+    if not is_stdout(args.output):  # refuse a bad -o (the database, a directory) before the work
+        check_output_path(args.output, (settings.db_path,))
+    analysis = _analysis(settings)
+    payload = xlsx_bytes(WORKLIST_COLUMNS, worklist_rows(analysis, args.all), sheet="Worklist",
+                         date_columns=WORKLIST_DATE_COLUMNS)
+    write_output_bytes(args.output, payload, protect=(settings.db_path,))
     return EXIT_OK
 
 
@@ -329,42 +341,6 @@ def plain_report(analysis: Analysis) -> str:
     for a in alerts:
         lines.append(f"  {a.severity:<8} {a.kind:<16} {a.subject:<16} {a.message}")
     return "\n".join(lines) + "\n"
-
-
-# ------------------------------------------------------------------ check
-def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    analysis = _analysis(settings)
-    due = sum(1 for st in analysis.contract_status.values() if st.renewal == "due")
-    review = sum(1 for st in analysis.contract_status.values() if st.renewal == "review")
-    expired = sum(1 for st in analysis.contract_status.values() if st.renewal == "expired")
-    not_covered: Counter[bool] = Counter()
-    for serial, dev in analysis.estate.devices.items():
-        if dev.status == "active" and not analysis.coverage[serial].covered_today:
-            not_covered[dev.criticality == "critical"] += 1
-    crit, other = not_covered[True], not_covered[False]
-    perf = (f"due={due};;;0 review={review};;;0 expired={expired};;;0 "
-            f"not_covered={crit + other};;;0 critical_not_covered={crit};;;0 "
-            f"devices={len(analysis.estate.devices)};;;0 contracts={len(analysis.estate.contracts)};;;0")
-    if crit:
-        state, code = "CRITICAL", 2
-        text = f"{crit} active critical device{'s' * (crit != 1)} not covered"
-        if other:
-            text += f", {other} other active not covered"
-    elif due or other:
-        state, code = "WARNING", 1
-        parts = []
-        if due:
-            parts.append(f"{due} contract{'s' * (due != 1)} due within {settings.due_days} days")
-        if other:
-            parts.append(f"{other} active device{'s' * (other != 1)} not covered")
-        text = ", ".join(parts)
-    else:
-        state, code = "OK", 0
-        text = f"{len(analysis.estate.devices)} devices covered or not active, no contract due"
-        if review:
-            text += f", {review} in review"
-    print(f"SMARTNET {state} - {text} | {perf}")
-    return code
 
 
 # ------------------------------------------------------------------ export

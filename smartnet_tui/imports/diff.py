@@ -19,6 +19,8 @@ from smartnet_tui.store import converters as cv
 from smartnet_tui.store.journal import change_to_record_parts
 
 _NOUN = {"devices": "device", "contracts": "contract", "eox": "EoX row", "quotes": "quote"}
+SERIALS_NAMED = 10  # serials named per change of a contract's lines, then a count
+MOVES_NAMED = 3  # distinct (old end, new end) moves described per contract, then the rest
 
 
 def _names(keys: Sequence[str], limit: int = 6) -> str:
@@ -109,22 +111,30 @@ def _contract_delta(number: str, before: Mapping[str, Any], after: Mapping[str, 
     b = _line_states(before.get("lines", ()), before.get("end"))
     a = _line_states(after.get("lines", ()), after.get("end"))
     d = _line_delta(b, a)
+
+    def serials(keys: Sequence[str]) -> str:
+        return _names(keys, SERIALS_NAMED)
+
     if d["added"]:
-        parts.append(f"{_plural(len(d['added']), 'line')} added ({_names(d['added'])})")
+        parts.append(f"{_plural(len(d['added']), 'line')} added ({serials(d['added'])})")
     if d["dropped"]:
-        parts.append(f"{_plural(len(d['dropped']), 'line')} dropped ({_names(d['dropped'])})")
+        parts.append(f"{_plural(len(d['dropped']), 'line')} dropped ({serials(d['dropped'])})")
     if d["terminated"]:
-        parts.append(f"{_plural(len(d['terminated']), 'line')} terminated ({_names(d['terminated'])})")
+        parts.append(f"{_plural(len(d['terminated']), 'line')} terminated ({serials(d['terminated'])})")
     if d["reactivated"]:
-        parts.append(f"{_plural(len(d['reactivated']), 'line')} active again ({_names(d['reactivated'])})")
+        parts.append(f"{_plural(len(d['reactivated']), 'line')} active again ({serials(d['reactivated'])})")
     moved = d["moved"]
     if moved:
-        ends = {(b[s], a[s]) for s in moved}
-        if len(ends) == 1:
-            (old, new), = ends
-            parts.append(f"{_plural(len(moved), 'line')} end moved {old} → {new}")
-        else:
-            parts.append(f"{_plural(len(moved), 'line')} end moved ({_names(moved)})")
+        # Grouped by (old end, new end), the largest groups first: each names its serials.
+        by_move: dict[tuple[str, str], list[str]] = {}
+        for s in moved:
+            by_move.setdefault((b[s] or "", a[s] or ""), []).append(s)
+        groups = sorted(by_move.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for (old, new), keys in groups[:MOVES_NAMED]:
+            parts.append(f"{_plural(len(keys), 'line')} end moved {old} → {new} ({serials(keys)})")
+        rest = sorted(s for _, keys in groups[MOVES_NAMED:] for s in keys)
+        if rest:
+            parts.append(f"{_plural(len(rest), 'more line')} end moved to other dates ({serials(rest)})")
     if not parts and before.get("lines") != after.get("lines"):
         parts.append("line details changed")
     return [f"~ contract {number}: {'; '.join(parts)}"] if parts else []
@@ -162,6 +172,9 @@ _COUNT_ORDER = (
     ("eox_changed", "EoX row changed", "EoX rows changed"),
     ("eox_removed", "EoX row removed", "EoX rows removed"),
 )
+
+
+COUNT_KEYS = tuple(key for key, _, _ in _COUNT_ORDER)  # every key change_counts may give
 
 
 def change_counts(before: Estate, changes: Sequence[Change]) -> dict[str, int]:

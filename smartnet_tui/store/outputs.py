@@ -80,3 +80,25 @@ def atomic_output(path: Path | str | None, protect: Sequence[Path] = ()) -> Iter
             write_bytes_atomic(target, payload, prefix=OUT_TMP_PREFIX)
     except OSError as exc:
         raise StoreError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def write_output_bytes(path: Path | str | None, payload: bytes, protect: Sequence[Path] = ()) -> None:
+    """A binary output (``report --xlsx``) the way :func:`atomic_output` writes text:
+    stdout for None or ``-``; otherwise ``path`` replaced whole or not at all (a device or
+    FIFO written into as a stream), never a protected file (the database)."""
+    if is_stdout(path):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    assert path is not None
+    path = Path(path)
+    target = check_output_path(path, protect)
+    try:
+        if target.exists() and not stat.S_ISREG(os.stat(target).st_mode):
+            with open(target, "wb") as fh:
+                fh.write(payload)
+        else:
+            write_bytes_atomic(target, payload, prefix=OUT_TMP_PREFIX)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write ({exc.strerror})") from None
