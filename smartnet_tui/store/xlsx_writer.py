@@ -66,9 +66,9 @@ def xlsx_bytes(
     them), ``date_columns`` as date cells, ``money_columns`` with two decimals."""
     # Imported here, not at the top: openpyxl is slow to import and only XLSX output needs
     # it (keeps it off the CLI's start-up).
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # (see above: only XLSX output needs openpyxl)
+    from openpyxl.styles import Font  # (idem)
+    from openpyxl.utils import get_column_letter  # (idem)
 
     dates = set(date_columns)
     money = set(money_columns)
