@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec, Triage
+from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec, Triage, TriageEvent
 from smartnet_tui.domain.quotes import Quote, QuoteLine
 
 _fromiso = date.fromisoformat
@@ -140,6 +140,19 @@ def triage_to_doc(t: Triage | None) -> dict[str, Any] | None:
     return _compact({"state": t.state, "owner": t.owner, "note": t.note, "updated": t.updated})
 
 
+def renewal_triage_from_doc(doc: Mapping[str, Any]) -> Triage:
+    """A renewal's triage: its ``end`` (the renewal it belongs to) and its state history."""
+    return Triage(doc["state"], doc.get("owner"), doc.get("note"), doc.get("updated"),
+                  _d(doc.get("end")),
+                  tuple(TriageEvent(e["at"], e["user"], e["state"]) for e in doc.get("history", ())))
+
+
+def renewal_triage_to_doc(t: Triage) -> dict[str, Any]:
+    return _compact({"end": _iso(t.end), "state": t.state, "owner": t.owner, "note": t.note,
+                     "updated": t.updated,
+                     "history": [{"at": e.at, "user": e.user, "state": e.state} for e in t.history]})
+
+
 def contract_from_doc(doc: Mapping[str, Any], lines_filter: str | None = None) -> Contract:
     """``lines_filter``: keep only the lines of that serial (a fast partial load for lookup)."""
     raw_lines = doc.get("lines", ())
@@ -157,6 +170,7 @@ def contract_from_doc(doc: Mapping[str, Any], lines_filter: str | None = None) -
         lines=tuple(map(line_from_doc, raw_lines)),
         triage=triage_from_doc(doc.get("triage")),
         extra=doc.get("extra") or {},
+        renewal_triage=tuple(map(renewal_triage_from_doc, doc.get("renewal_triage", ()))),
     )
 
 
@@ -173,6 +187,7 @@ def contract_to_doc(c: Contract) -> dict[str, Any]:
         "lines": [line_to_doc(ln) for ln in c.lines],
         "triage": triage_to_doc(c.triage),
         "extra": dict(c.extra),
+        "renewal_triage": [renewal_triage_to_doc(t) for t in c.renewal_triage],
     })
 
 
