@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from smartnet_tui import __version__
-from smartnet_tui.cli import check_command, commands, fetch_command, lookup_command
+from smartnet_tui.cli import (
+    check_command,
+    commands,
+    fetch_command,
+    lookup_command,
+    quote_command,
+    request_command,
+)
 from smartnet_tui.config import DEMO_TODAY, Settings
 from smartnet_tui.domain.dates import DateOrder
 from smartnet_tui.imports.demo import make_demo_db
@@ -168,6 +175,10 @@ def build_parser(check_values: bool = True) -> _Parser:
     sp.add_argument("--json", action="store_true")
 
     fetch_command.add_arguments(cmd("fetch", fetch_command.HELP))
+    request_command.add_arguments(cmd("request", request_command.HELP))
+    quote_command.add_arguments(cmd("quote", quote_command.HELP),
+                                lambda q: _add_common(q, suppress=True, check=check_values),
+                                check_values)
     return p
 
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import orjson
 
-from smartnet_tui.cli import check_command, json_views, lookup_command
+from smartnet_tui.cli import check_command, json_views, lookup_command, quote_command, request_command
 from smartnet_tui.cli.fetch_command import cmd_fetch
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert
@@ -39,6 +39,8 @@ def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         "export": cmd_export,
         "history": cmd_history,
         "fetch": cmd_fetch,
+        "request": request_command.cmd_request,
+        "quote": quote_command.cmd_quote,
     }[command]
     return handler(args, settings)
 
