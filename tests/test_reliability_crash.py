@@ -24,6 +24,7 @@ from smartnet_tui.store.db import Store
 LONG = os.environ.get("SMARTNET_LONG_TESTS") == "1"
 KILLS = 300 if LONG else 12
 DEVICES = 400  # a write takes a few milliseconds: kills land inside writes too
+RESEED_EVERY = 10  # kills per database (each step journals every device: the file grows)
 WORKER = Path(worker.__file__)
 
 
@@ -57,12 +58,16 @@ def expected_state_ok(db: Path, serials: list[str], acked: int) -> int:
 @pytest.mark.timeout(3600 if LONG else 120)
 def test_sigkill_during_imports_and_edits_never_loses_the_database(tmp_path):
     rnd = random.Random(int(os.environ.get("SMARTNET_CRASH_SEED", "11")))
-    db = tmp_path / "db" / "smartnet.json"
+    db = tmp_path / "db0" / "smartnet.json"
     db.parent.mkdir()
     serials = seed(db, tmp_path)
     figures = {"kills": 0, "state_after_the_write": 0, "state_before_the_write": 0,
                "temp_files_left_and_cleaned": 0, "writes_acknowledged": 0}
-    for _ in range(KILLS):
+    for n in range(KILLS):
+        if n and not n % RESEED_EVERY:  # the journal grows with every step: start afresh
+            db = tmp_path / f"db{n}" / "smartnet.json"
+            db.parent.mkdir()
+            serials = seed(db, tmp_path)
         acks = tmp_path / "acks"
         acks.write_text("")
         before = len(Store(db).history()) - 1
