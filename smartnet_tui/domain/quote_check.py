@@ -1,5 +1,5 @@
-"""A partner's quote checked line by line against the estate (issue 10; docs/rules.md,
-"Checking a partner's quote").
+"""A partner's quote checked line by line against the estate (issue 10; docs/cli.md,
+"quote").
 
 :func:`check_quote` matches every quote line to the estate's line it renews and lists the
 findings, each with ``kind``, ``severity``, ``serial``, ``contract`` and ``message``:
