@@ -42,3 +42,15 @@ def test_history_refuses_a_negative_count(tmp_path: Path, capsys) -> None:
     assert main(["history", "-n", "-5", "--db", db]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot be negative" in err[0]
+
+
+def test_a_module_among_several_lookups_answers_with_its_chassis(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "db.json")
+    assert main(["import", str(EXPORTS / "cscc_lines.csv"), "--db", db, "-q"]) == 0
+    capsys.readouterr()
+    code = main(["lookup", "foc2301m1ab", "NOSUCH", "--db", db, "--today", TODAY_ARG])
+    first, second = capsys.readouterr().out.splitlines()
+    assert code == 3
+    assert first.startswith("foc2301m1ab  COVERED until 2027-01-31")
+    assert "FOC2301M1AB (module of FOC2301A0AA)" in first
+    assert second.startswith("NOSUCH       UNKNOWN")
