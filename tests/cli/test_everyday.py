@@ -445,3 +445,17 @@ def test_report_xlsx_refuses_a_terminal_and_writes_to_dash(tmp_path, monkeypatch
     data = capsysbinary.readouterr().out
     assert data.startswith(b"PK\x03\x04")
     assert load_workbook(io.BytesIO(data)).active["A1"].value == "contract"
+
+
+def test_import_dash_through_a_real_pipe(tmp_path):
+    import subprocess
+
+    db = tmp_path / "db.json"
+    p = subprocess.run([sys.executable, "-m", "smartnet_tui", "import", "-", "--db", str(db), "--json"],
+                       input=ESTATE.encode(), capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["files"] == ["-"] and data["changed"]["devices_added"] == 5
+    p = subprocess.run([sys.executable, "-m", "smartnet_tui", "check", "--db", str(db), "--today", TODAY_ARG],
+                       capture_output=True, timeout=60)
+    assert p.returncode == 1 and p.stdout.startswith(b"SMARTNET WARNING - ")
