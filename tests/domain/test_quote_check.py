@@ -16,7 +16,7 @@ from helpers import TODAY, D, analyse, con, dev, eox, ln
 
 from smartnet_tui.domain.changes import apply_changes
 from smartnet_tui.domain.model import Triage
-from smartnet_tui.domain.partner_request import requested_end, request_rows
+from smartnet_tui.domain.partner_request import request_rows, requested_end
 from smartnet_tui.domain.quote_check import (
     check_json,
     check_quote,
@@ -60,8 +60,11 @@ def estate(**kw):
     return analyse(devices, contracts, eoxes, **kw)
 
 
-def q(serial: str, contract: str | None = "93425688", start: date | None = D("2027-01-01"),
-      end: date | None = D("2027-12-31"), level: str | None = "SNTP", net: str | None = "1000",
+NEXT_START, NEXT_END = D("2027-01-01"), D("2027-12-31")
+
+
+def q(serial: str, contract: str | None = "93425688", start: date | None = NEXT_START,
+      end: date | None = NEXT_END, level: str | None = "SNTP", net: str | None = "1000",
       currency: str | None = "USD", months: int | None = None, pid: str | None = None,
       sku: str | None = None) -> QuoteLine:
     return QuoteLine(where=f"quote.csv: {serial}", serial=serial, contract=contract, pid=pid,

@@ -1,0 +1,143 @@
+"""A renewal's partner quotes and their findings, for the Worklist (issue 10).
+
+:class:`QuotePanel` shows, for one renewal ``(contract, end)``, each stored quote with a
+line on it (name, file, when imported, its lines and price on this renewal) and the
+findings about this renewal's lines, most severe first. Findings are never stored: the
+panel asks the domain (:mod:`smartnet_tui.domain.quote_check`) again whenever the app's
+data changes, so they follow every edit, import and other admin's write.
+
+:class:`QuoteScreen` is the panel on its own screen (``escape`` closes it), for a key on
+a Worklist item. :func:`quote_view` is the plain text, without Textual, that both show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from smartnet_tui.domain.display import inert
+from smartnet_tui.domain.engine import Analysis
+from smartnet_tui.domain.quote_check import (
+    check_quote,
+    findings_for_renewal,
+    money,
+    totals_text,
+)
+from smartnet_tui.domain.quotes import Quote
+
+if TYPE_CHECKING:
+    from smartnet_tui.tui.messages import DataChanged
+
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+NO_QUOTE = "No quote yet for this renewal (smartnet quote import FILE --name NAME)."
+
+RenewalKey = tuple[str, date]
+
+
+def quote_view(quotes: Iterable[Quote], analysis: Analysis, key: RenewalKey) -> list[tuple[str, str]]:
+    """(style, text) lines: each quote on renewal ``key``, then the findings about it."""
+    out: list[tuple[str, str]] = []
+    for quote in sorted(quotes, key=lambda q: q.name):
+        result = check_quote(quote.lines, analysis)
+        if key not in result.renewals:
+            continue
+        mine = [q for q, rl in zip(quote.lines, result.matched, strict=True)
+                if rl is not None and (rl.contract, rl.end) == key]
+        totals: dict[str, Decimal] = {}
+        for q in mine:
+            if q.net_price is not None:
+                cur = q.currency or "unknown"
+                totals[cur] = totals.get(cur, Decimal("0.00")) + money(q.net_price)
+        files = ", ".join(quote.files)
+        when = f", imported {quote.imported}" if quote.imported else ""
+        out.append(("bold", f"Quote {quote.name} ({files}{when})"))
+        n = len(mine)
+        out.append(("", f"  {n} line{'s' * (n != 1)} on this renewal, {totals_text(totals)}"))
+        findings = findings_for_renewal(result, key)
+        if not findings:
+            out.append(("green", "  no findings"))
+        for f in findings:
+            out.append((SEVERITY_STYLE.get(f.severity, ""),
+                        f"  {f.severity:<8} {f.kind:<15} {f.message}"))
+    if not out:
+        out.append(("dim", NO_QUOTE))
+    return out
+
+
+class QuotePanel(Static):
+    """The quotes and findings of one renewal, recomputed whenever the data changes."""
+
+    DEFAULT_CSS = """
+    QuotePanel { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, key: RenewalKey | None = None, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.key = key
+
+    def on_mount(self) -> None:
+        signal = getattr(self.app, "data_signal", None)
+        if signal is not None:
+            signal.subscribe(self, self._on_data)
+        self.render_quote()
+
+    def _on_data(self, message: DataChanged) -> None:
+        self.render_quote()
+
+    def show(self, key: RenewalKey | None) -> None:
+        """Show the quotes of another renewal (None: nothing)."""
+        self.key = key
+        self.render_quote()
+
+    def render_quote(self) -> None:
+        analysis: Analysis | None = getattr(self.app, "analysis", None)
+        if self.key is None or analysis is None:
+            self.update("")
+            return
+        text = Text()
+        for i, (style, line) in enumerate(quote_view(analysis.estate.quotes.values(), analysis,
+                                                     self.key)):
+            if i:
+                text.append("\n")
+            text.append(inert(line), style=style)  # Text, never markup: stored text is data
+        self.update(text)
+
+
+class QuoteScreen(ModalScreen[None]):
+    """A renewal's quotes and findings on their own screen; escape closes it."""
+
+    DEFAULT_CSS = """
+    QuoteScreen { align: center middle; }
+    QuoteScreen > Vertical {
+        width: 100; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    QuoteScreen .title { text-style: bold; }
+    QuoteScreen .help { color: $text-muted; }
+    QuoteScreen VerticalScroll { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape,q", "close", "Close", id="quote.close")]
+
+    def __init__(self, key: RenewalKey) -> None:
+        super().__init__()
+        self.key = key
+
+    def compose(self) -> ComposeResult:
+        contract, end = self.key
+        with Vertical():
+            yield Static(Text(f"Quotes for {inert(contract)}, renewal ending {end}"), classes="title")
+            with VerticalScroll():
+                yield QuotePanel(self.key, id="quote-panel")
+            yield Static(Text("escape: close"), classes="help")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

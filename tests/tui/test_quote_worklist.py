@@ -1,0 +1,106 @@
+"""Pilot tests of a renewal's quote and findings (QuotePanel / QuoteScreen) and of writing
+the renewal request from the app (the Worklist's ``e``), on the fixture database with a
+stored partner quote (issue 10)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from smartnet_tui.config import Settings
+from smartnet_tui.domain.changes import PutDevice, PutQuote
+from smartnet_tui.domain.quotes import Quote, QuoteLine
+from smartnet_tui.store.db import Store
+
+from .conftest import TODAY, make_db, wait_loaded, wait_until
+
+KEY = ("1000", date(2026, 12, 20))  # contract 1000: FOC0001AAAA (critical), FOC0002BBBB
+
+
+def _quote() -> Quote:
+    line = QuoteLine("acme.csv: row 5", "FOC0002BBBB", contract="1000", service_level="SNT",
+                     start=date(2026, 12, 21), end=date(2027, 12, 20),
+                     net_price=Decimal("1000"), currency="USD")
+    return Quote("acme-2027", ("acme.csv",), (line,), imported="2026-12-01T09:00:00+00:00")
+
+
+@pytest.fixture
+def quoted_settings(tmp_path) -> Settings:
+    path = make_db(tmp_path)
+    store = Store(path)
+    store.apply([PutQuote(_quote())], action="quote import acme-2027")
+    store.close()
+    return Settings(db_path=path, today=TODAY)
+
+
+def _panel_text(app) -> str:
+    from smartnet_tui.tui.components.quote_panel import QuotePanel
+
+    return str(app.screen.query_one(QuotePanel).render())
+
+
+async def test_the_quote_and_its_findings_on_a_renewal_recompute_live(quoted_settings):
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.quote_panel import QuoteScreen
+
+    app = SmartnetApp(quoted_settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+        app.push_screen(QuoteScreen(KEY))
+        await pilot.pause()
+        text = _panel_text(app)
+        assert "Quote acme-2027 (acme.csv, imported 2026-12-01T09:00:00+00:00)" in text
+        assert "1 line on this renewal, USD 1,000.00" in text
+        assert "critical missing" in " ".join(text.split())  # the critical switch left out
+        assert "level_down" in text  # SNT quoted for an SNTP line
+        # the critical switch becomes a spare: it is no longer to renew, so no longer missing
+        device = app.estate.devices["FOC0001AAAA"]
+        app.submit([PutDevice(replace(device, status="spare"))], "status")
+        assert await wait_until(pilot, lambda: "missing" not in _panel_text(app))
+        assert "level_down" in _panel_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, QuoteScreen)
+
+
+async def test_a_renewal_without_a_quote_says_so(quoted_settings):
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.quote_panel import NO_QUOTE, QuoteScreen
+
+    app = SmartnetApp(quoted_settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+        app.push_screen(QuoteScreen(("2000", date(2026, 10, 31))))
+        await pilot.pause()
+        assert NO_QUOTE in _panel_text(app)
+
+
+async def test_writing_the_request_from_the_app(quoted_settings, tmp_path):
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.dialogs import FormModal
+    from smartnet_tui.tui.components.request_dialog import open_request_dialog
+
+    out = tmp_path / "request.csv"
+    app = SmartnetApp(quoted_settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+        open_request_dialog(app)
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        app.screen.query_one("#f-file").value = str(out)
+        app.screen.query_one("#f-target").value = "2027-02-30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "is not a date" in str(app.screen.query_one("#error").render())
+        app.screen.query_one("#f-target").value = "2027-06-30"
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, out.exists)
+        await app.workers.wait_for_complete()
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    by_serial = {r["Serial Number"]: r for r in rows}
+    assert by_serial["FOC0001AAAA"]["Requested Action"] == "renew"
+    assert by_serial["FOC0001AAAA"]["Requested End Date"] == "2027-06-30"
+    assert by_serial["FOC0001AAAA"]["Contract Number"] == "1000"
