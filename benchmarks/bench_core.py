@@ -32,8 +32,8 @@ from generate import generate  # noqa: E402
 
 from smartnet_tui.domain.changes import PutDevice, apply_changes  # noqa: E402
 from smartnet_tui.domain.engine import Analysis, Policy  # noqa: E402
-from smartnet_tui.store.db import Store  # noqa: E402
 from smartnet_tui.imports.planner import import_files  # noqa: E402
+from smartnet_tui.store.db import Store  # noqa: E402
 
 TODAY = date(2026, 12, 1)
 

@@ -36,9 +36,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from smartnet_tui.domain.model import Estate  # noqa: E402
-from smartnet_tui.store.db import Store  # noqa: E402
 from smartnet_tui.imports.parse import parse_files  # noqa: E402
 from smartnet_tui.imports.planner import import_files, plan_changes  # noqa: E402
+from smartnet_tui.store.db import Store  # noqa: E402
 
 HEADER = ["SERIAL NUMBER / PAK NUMBER", "PRODUCT NUMBER", "PRODUCT DESCRIPTION", "INSTANCE NUMBER",
           "PARENT INSTANCE NUMBER", "CONTRACT NUMBER", "SERVICE LEVEL", "BEGIN DATE", "END DATE",

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 from smartnet_tui.config import Settings  # noqa: E402
-from smartnet_tui.store.db import Store  # noqa: E402
 from smartnet_tui.imports.planner import import_files  # noqa: E402
+from smartnet_tui.store.db import Store  # noqa: E402
 
 TODAY = date(2026, 12, 1)
 
@@ -72,8 +72,8 @@ def make_db(devices: int, lines: int) -> Path:
 
 
 async def bench(db: Path) -> None:
-    from smartnet_tui.tui.app import SmartnetApp
     from smartnet_tui.domain.edits import set_device_status
+    from smartnet_tui.tui.app import SmartnetApp
 
     meter = StallMeter()
     t_start = time.perf_counter()
