@@ -25,6 +25,7 @@ from smartnet_tui.domain.model import (
     EoX,
     LineSpec,
     Triage,
+    TriageEvent,
     normalise_serial,
 )
 from smartnet_tui.domain.money import AmountError, parse_amount
@@ -35,7 +36,7 @@ from smartnet_tui.imports.sources import line_of
 DEVICE_FIELDS = ("serial", "pid", "hostname", "site", "status", "criticality", "tags", "notes")
 CONTRACT_FIELDS = (
     "number", "service_level", "start", "end", "status", "reseller", "annual_cost",
-    "currency", "serials", "lines", "triage",
+    "currency", "serials", "lines", "triage", "renewal_triage",
 )
 LINE_FIELDS = ("serial", "start", "end", "service_level", "sku", "annual_cost", "status")
 EOX_FIELDS = ("pid", "end_of_sale", "end_of_sw_maintenance", "end_of_contract_renewal",
@@ -250,6 +251,46 @@ def _triage(rec: _Record) -> Triage | None:
     return t
 
 
+def _renewal_triage(rec: _Record) -> tuple[Triage, ...]:
+    """Each renewal's triage, as ``smartnet export`` writes it: ``renewal_triage: [{end,
+    state, owner, note, updated, history: [{at, user, state}]}]``."""
+    v = rec.data.get("renewal_triage")
+    if v is None:
+        return ()
+    if not isinstance(v, list):
+        rec._err("renewal_triage", "expected a list of {end, state, owner, note, history}")
+        return ()
+    out = []
+    for i, item in enumerate(v):
+        path = f"{rec.path}.renewal_triage[{i}]"
+        if not isinstance(item, dict):
+            rec.ctx.error(path, "expected a mapping with end, state, owner, note, history",
+                          line_of(v, i))
+            rec.ok = False
+            continue
+        sub = _Record(rec.ctx, item, path)
+        end = sub.date("end")
+        if end is None and sub.ok:
+            sub._err("end", "required: the end of the renewal this triage belongs to")
+        state = sub.enum("state", TRIAGE_STATES, None)
+        if state is None and sub.ok:
+            sub._err("state", f"required, one of {', '.join(TRIAGE_STATES)}")
+        events = []
+        raw = item.get("history") or []
+        if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+            sub._err("history", "expected a list of {at, user, state}")
+            raw = []
+        for e in raw:
+            events.append(TriageEvent(str(e.get("at", "")), str(e.get("user", "")),
+                                      str(e.get("state", ""))))
+        if not sub.ok:
+            rec.ok = False
+            continue
+        out.append(Triage(state or "", sub.text("owner"), sub.text("note"), sub.text("updated"),
+                          end, tuple(events)))
+    return tuple(out)
+
+
 def _contract(rec: _Record) -> Contract | None:
     number = rec.text("number", required=True)
     start, end = rec.date("start"), rec.date("end")
@@ -293,6 +334,7 @@ def _contract(rec: _Record) -> Contract | None:
         lines=tuple(lines),
         triage=_triage(rec),
         extra=rec.extra(CONTRACT_FIELDS),
+        renewal_triage=_renewal_triage(rec),
     )
     return c if rec.ok else None
 

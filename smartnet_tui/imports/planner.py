@@ -70,6 +70,8 @@ def plan_changes(
         old = estate.contracts.get(number)
         if old is not None and c.triage is None and old.triage is not None:
             c = replace(c, triage=old.triage)
+        if old is not None and not c.renewal_triage and old.renewal_triage:
+            c = replace(c, renewal_triage=old.renewal_triage)  # kept, as the triage is
         if old != c:
             changes.append(PutContract(c))
     by_digits: dict[str, list[str]] | None = None

@@ -174,3 +174,25 @@ def test_history_describes_a_quote_import(cli, estate_db):
     code, out, err = run(cli, estate_db, "history", "-n", "1")
     assert code == 0, err
     assert "quote import acme" in out and "quote added: acme" in out
+
+
+def _states(db_file):
+    return {(c["number"], t["end"]): t["state"] for c in _db(db_file)["contracts"].values()
+            for t in c.get("renewal_triage", ())}
+
+
+def test_the_received_state_survives_a_reimport_and_an_export_round_trip(cli, estate_db, tmp_path):
+    run(cli, estate_db, "quote", "import", QUOTES[0], "--name", "acme")
+    assert _states(estate_db) == {("0093425688", "2026-12-31"): "quote received"}
+    code, _, err = cli("import", FIXTURES / "estate.yaml", "--db", estate_db)  # no triage in it
+    assert code == 0, err
+    assert _states(estate_db) == {("0093425688", "2026-12-31"): "quote received"}
+    exported = tmp_path / "export.yaml"
+    assert cli("export", "--db", estate_db, "-o", exported)[0] == 0
+    other = tmp_path / "other.json"
+    code, _, err = cli("import", exported, "--db", other)
+    assert code == 0 and "unknown field" not in err
+    assert _states(other) == _states(estate_db)
+    (history,) = [t["history"] for c in _db(other)["contracts"].values()
+                  for t in c.get("renewal_triage", ())]
+    assert [(e["user"], e["state"]) for e in history] == [("tester", "quote received")]
