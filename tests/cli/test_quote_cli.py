@@ -196,3 +196,17 @@ def test_the_received_state_survives_a_reimport_and_an_export_round_trip(cli, es
     (history,) = [t["history"] for c in _db(other)["contracts"].values()
                   for t in c.get("renewal_triage", ())]
     assert [(e["user"], e["state"]) for e in history] == [("tester", "quote received")]
+
+
+def test_another_instance_follows_a_quote_import_through_the_journal(cli, estate_db):
+    from smartnet_tui.domain.changes import PutContract, PutQuote
+    from smartnet_tui.store.db import Store
+
+    reader = Store(estate_db)
+    since = reader.last_journal_id()
+    run(cli, estate_db, "quote", "import", QUOTES[0], "--name", "acme")
+    changes, last = Store(estate_db).changes_since(since)
+    assert last == since + 1
+    assert [type(c) for c in changes] == [PutQuote, PutContract]
+    assert changes[0].quote.name == "acme" and len(changes[0].quote.lines) == 11
+    assert Store(estate_db).load().quotes["acme"] == changes[0].quote

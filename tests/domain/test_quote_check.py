@@ -323,3 +323,21 @@ def test_end_plus_one_year_from_29_february():
 
 def test_reference_date_is_the_suites():
     assert TODAY == D("2026-12-01")
+
+
+# ------------------------------------------------------------------ quotes as changes
+def test_a_quote_is_a_change_the_estate_applies_and_undo_inverts():
+    from smartnet_tui.domain.changes import DeleteQuote, PutQuote, inverse
+    from smartnet_tui.domain.quotes import Quote
+
+    a = estate()
+    first = Quote("acme", ("q.csv",), (q("CLEAN1"),))
+    assert inverse(a.estate, [PutQuote(first)]) == [DeleteQuote("acme")]
+    serials, _ = apply_changes(a.estate, [PutQuote(first)])
+    assert serials == {"CLEAN1"} and a.estate.quotes["acme"] == first
+    second = Quote("acme", ("q2.csv",), (q("CRIT1"),))
+    assert inverse(a.estate, [PutQuote(second)]) == [PutQuote(first)]
+    serials, _ = apply_changes(a.estate, [PutQuote(second)])
+    assert serials == {"CLEAN1", "CRIT1"} and a.estate.quotes["acme"] == second
+    apply_changes(a.estate, [DeleteQuote("acme")])
+    assert a.estate.quotes == {}
