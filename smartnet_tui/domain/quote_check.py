@@ -171,34 +171,60 @@ def _amount(currency: str | None, value: Decimal) -> str:
 
 
 class _Index:
-    """The estate's renewal lines by serial and contracts by digits, built once per check."""
+    """Lookups into the analysis for one check, built only for what the quote names: the
+    renewal lines of a quoted serial (through the contracts it is on, each contract's lines
+    indexed once) and stored contracts by their digits (built on the first number that is
+    not stored as quoted). A check costs the size of the quote, not of the estate."""
 
     def __init__(self, analysis: Analysis) -> None:
-        self.by_serial: dict[str, list[RenewalLine]] = {}
-        self.renewal_of: dict[tuple[str, date], Renewal] = {}
-        for st in analysis.contract_status.values():
-            for r in st.renewals:
-                self.renewal_of[r.key] = r
+        self.analysis = analysis
+        self._by_contract: dict[str, dict[str, list[RenewalLine]]] = {}
+        self._digits: dict[str, list[str]] | None = None
+
+    def _contract_lines(self, number: str) -> dict[str, list[RenewalLine]]:
+        lines = self._by_contract.get(number)
+        if lines is None:
+            lines = self._by_contract[number] = {}
+            st = self.analysis.contract_status.get(number)
+            for r in st.renewals if st is not None else ():
                 for rl in r.lines:
-                    self.by_serial.setdefault(rl.serial, []).append(rl)
-        self.contracts: dict[str, list[str]] = {}
-        for number in sorted(analysis.estate.contracts):
-            self.contracts.setdefault(contract_key(number), []).append(number)
+                    lines.setdefault(rl.serial, []).append(rl)
+        return lines
+
+    def lines_of(self, serial: str) -> list[RenewalLine]:
+        """Every renewal line of ``serial``, in any contract."""
+        out: list[RenewalLine] = []
+        for number in sorted({ln.contract for ln in self.analysis.estate.lines_for(serial)}):
+            out.extend(self._contract_lines(number).get(serial, ()))
+        return out
+
+    def renewal(self, key: tuple[str, date]) -> Renewal | None:
+        return self.analysis.renewal(*key)
+
+    def renewals_of(self, number: str) -> tuple[Renewal, ...]:
+        st = self.analysis.contract_status.get(number)
+        return st.renewals if st is not None else ()
 
     def contracts_for(self, quoted: str | None) -> list[str]:
         """The stored contract numbers a quoted one means (the exact spelling first)."""
         if not quoted or not quoted.strip():
             return []
-        found = self.contracts.get(contract_key(quoted), [])
-        exact = [n for n in found if n == quoted.strip()]
-        return exact + [n for n in found if n not in exact]
+        text = quoted.strip()
+        if self._digits is None:
+            if text in self.analysis.estate.contracts and re.fullmatch(r"[1-9][0-9]*", text):
+                return [text]  # stored as quoted, and no zeros to drop: no other spelling
+            self._digits = {}
+            for number in sorted(self.analysis.estate.contracts):
+                self._digits.setdefault(contract_key(number), []).append(number)
+        found = self._digits.get(contract_key(text), [])
+        return [n for n in found if n == text] + [n for n in found if n != text]
 
 
 def match_line(index: _Index, serial: str, contracts: Sequence[str]) -> RenewalLine | None:
     """The estate's line a quote line renews: same contract and serial (its ``renew`` line
     ending soonest, else its latest); else the serial's ``renew`` line ending soonest; else
     (no ``renew`` line) the serial's line ending last."""
-    lines = index.by_serial.get(serial, [])
+    lines = index.lines_of(serial)
     if not lines:
         return None
     same = [rl for rl in lines if rl.contract in contracts]
@@ -334,7 +360,7 @@ def check_quote(
                 add("level_down", "high" if critical else "medium", serial, contract,
                     f"{serial}: quoted {quoted.label}, below its current {current.label}", q, rl)
         # -- the price
-        renewal = index.renewal_of.get((rl.contract, rl.end))
+        renewal = index.renewal((rl.contract, rl.end))
         yearly = yearly_price(q)
         annual = rl.annual_cost
         cur = (renewal.currency or "").strip().upper() if renewal is not None else ""
@@ -351,8 +377,8 @@ def check_quote(
                     f"{_amount(cur, annual)} (more than {_pct(max_increase)}%)", q, rl)
 
     # -- renew lines of the quoted contracts that the quote leaves out
-    for renewal in index.renewal_of.values():
-        if renewal.contract not in quoted_contracts or renewal.status not in OPEN_RENEWAL_STATUSES:
+    for renewal in (r for number in sorted(quoted_contracts) for r in index.renewals_of(number)):
+        if renewal.status not in OPEN_RENEWAL_STATUSES:
             continue
         for rl in renewal.lines:
             if rl.disposition != "renew" or not rl.active:
