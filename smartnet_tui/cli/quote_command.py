@@ -120,10 +120,14 @@ def dump_json(obj: object) -> None:
     sys.stdout.write(json_text(obj) + "\n")
 
 
-def _analysis(settings: Settings, store: Store | None = None) -> Analysis:
+def _require_db(settings: Settings) -> None:
     if not settings.db_path.exists():
         raise StoreError(f"{settings.db_path}: no database yet (import some data with "
                          "`smartnet import FILE`, or try `smartnet --demo`)")
+
+
+def _analysis(settings: Settings, store: Store | None = None) -> Analysis:
+    _require_db(settings)
     store = store or Store(settings.db_path)
     return Analysis(store.load(),
                     Policy(settings.reference_date(), settings.due_days, settings.review_days))
@@ -186,8 +190,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     if not name:
         print("smartnet: error: --name: a quote needs a name", file=sys.stderr)
         return EXIT_ERROR
-    if not settings.db_path.exists():
-        _analysis(settings)  # raises the usual "no database yet"
+    _require_db(settings)
     lines = _read(args.files, settings)
     if lines is None:
         return EXIT_ERROR
