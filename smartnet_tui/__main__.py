@@ -5,11 +5,12 @@ still loading, the handler ends the process at once (``os._exit``: nothing is wr
 and an exception raised inside an import would print a traceback, or crash a C extension's
 initialisation, as orjson's does). Once loaded, the normal KeyboardInterrupt comes back so
 that a command cleans up on its way out (``cli.main`` turns it into exit code 130).
-This module imports nothing heavy (not even ``typing``): it runs before the handler is set.
+This module imports nothing heavy (not even ``typing``, nor ``signal``, whose enums cost
+milliseconds: ``_signal`` is the same functions, built in): it runs before the handler is set.
 """
 
+import _signal
 import os
-import signal
 
 EXIT_INTERRUPTED = 130
 
@@ -20,7 +21,7 @@ def _interrupted_while_loading(signum, frame):  # type: ignore[no-untyped-def]
 
 def main() -> int:
     try:
-        signal.signal(signal.SIGINT, _interrupted_while_loading)
+        _signal.signal(_signal.SIGINT, _interrupted_while_loading)
         main_thread = True
     except ValueError:  # not the main thread (embedded): leave signals alone
         main_thread = False
@@ -28,7 +29,7 @@ def main() -> int:
     from smartnet_tui.cli import main as cli_main
 
     if main_thread:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _signal.signal(_signal.SIGINT, _signal.default_int_handler)
     return cli_main()
 
 

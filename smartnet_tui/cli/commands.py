@@ -14,10 +14,18 @@ from typing import IO, Any
 
 import orjson
 
-from smartnet_tui.cli import check_command, json_views, lookup_command, quote_command, request_command
+from smartnet_tui.cli import (
+    check_command,
+    json_views,
+    lookup_command,
+    plan_command,
+    quote_command,
+    request_command,
+    timeline_command,
+)
 from smartnet_tui.cli.fetch_command import cmd_fetch
 from smartnet_tui.config import Settings
-from smartnet_tui.domain.display import inert
+from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES
 from smartnet_tui.imports.diff import COUNT_KEYS, describe_records, summary_line
@@ -41,6 +49,8 @@ def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         "fetch": cmd_fetch,
         "request": request_command.cmd_request,
         "quote": quote_command.cmd_quote,
+        "plan": plan_command.cmd_plan,
+        "timeline": timeline_command.cmd_timeline,
     }[command]
     return handler(args, settings)
 
@@ -214,11 +224,12 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         elif args.fmt == "csv":
             w = csv.DictWriter(out, fieldnames=WORKLIST_COLUMNS, lineterminator="\n")
             w.writeheader()
-            w.writerows(worklist_rows(analysis, args.all))
+            # a cell a spreadsheet would run as a formula gets a leading '
+            w.writerows(spreadsheet_row(r) for r in worklist_rows(analysis, args.all))
         elif args.fmt == "markdown":
-            out.write(markdown_report(analysis, args.all))
+            out.write(inert(markdown_report(analysis, args.all), keep="\n"))  # stored text escaped
         else:
-            out.write(plain_report(analysis))
+            out.write(inert(plain_report(analysis), keep="\n"))
     return EXIT_OK
 
 
@@ -368,9 +379,9 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
         detail = e.get("detail", {})
         files = detail.get("files")
         extra = f" {' '.join(files)}" if files else ""
-        print(f"#{e['id']}  {e['when']}  {e['who']}  {e['action']}{extra}")
+        print(inert(f"#{e['id']}  {e['when']}  {e['who']}  {e['action']}{extra}"))  # stored text
         if detail.get("changed"):
-            print(f"    {summary_line(detail['changed'])}")
+            print(f"    {inert(summary_line(detail['changed']))}")
         for line in describe_records(e.get("changes", ()), limit=12):
-            print(f"    {line}")
+            print(f"    {inert(line)}")
     return EXIT_OK

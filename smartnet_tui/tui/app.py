@@ -19,14 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.command import CommandInput, CommandPalette, SearchIcon
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.signal import Signal
 
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import Change, apply_changes, inverse
+from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.edits import still_applied
 from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Estate
@@ -51,6 +53,7 @@ from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
 
 Refresh = Literal["catch_up", "reload"]  # replay other writers' entries / read everything
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 POLL_SECONDS = 0.5  # live reload: another process's write shows within about a second
 CLOCK_SECONDS = 30.0  # midnight rollover check
 
@@ -68,7 +71,11 @@ class SmartnetApp(App[int]):
     BINDINGS = [*APP_BINDINGS]
 
     def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
-        super().__init__()
+        # NO_COLOR: Textual picks its colour filter here, from the theme of the moment (not
+        # ANSI yet): a monochrome filter that turns the ANSI theme's "default" colours into
+        # #000000, black on black. Native ANSI colours make it pick the filter that leaves
+        # the terminal's own default colours instead (emphasis stays: bold, reverse).
+        super().__init__(ansi_color=os.environ.get("NO_COLOR") is not None)
         self.settings = settings
         self.sync = Sync(lambda: Store(settings.db_path), store)
         self.estate: Estate | None = None
@@ -139,8 +146,34 @@ class SmartnetApp(App[int]):
         # Never waits: a load still reading is abandoned (its thread is a daemon).
         self.sync.close()
 
+    def clear_selection(self) -> None:
+        """Textual 8.2.8 on Python 3.12/3.13: a mode's screen is composed before the mode is
+        on the stack, and every ``Input`` mounted then (the tables' filter) asks for
+        ``app.screen`` through here, which raises ScreenStackError (Textual only catches
+        NoScreen): the app died at start. With no screen there is no selection to clear."""
+        try:
+            self.screen  # noqa: B018 - raises while the mode's stack is still empty
+        except ScreenStackError:
+            return
+        super().clear_selection()
+
     def today(self) -> date:
         return self.clock()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast shows stored text inert: control and bidi characters escaped."""
+        super().notify(inert(message, keep="\n"), title=inert(title), severity=severity,
+                       timeout=timeout, markup=markup)
+
+    def _refused_read_only(self) -> bool:
+        """While the database cannot be read, the app is read-only: an edit or an import is
+        refused, with the reason (it would be planned against data that is not there)."""
+        if self.load_error is None:
+            return False
+        self.notify(f"read-only until the database can be read again: {self.load_error}",
+                    title="nothing changed", severity="error", timeout=10, markup=False)
+        return True
 
     def policy(self) -> Policy:
         s = self.settings
@@ -172,8 +205,8 @@ class SmartnetApp(App[int]):
         seq = self._edit_seq
         try:
             loaded = await asyncio.wrap_future(self.sync.load(self.policy(), self._note))
-        except StoreError as exc:
-            self._read_failed(exc)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file: said, read-only, no traceback
+            self._read_failed(self._unreadable(exc))
             return
         if seq != self._edit_seq:
             # An edit was made while reading: read again, queued behind its write.
@@ -197,8 +230,8 @@ class SmartnetApp(App[int]):
         seq = self._edit_seq
         try:
             result = await asyncio.wrap_future(self.sync.changes_since(self.sync.journal_id))
-        except StoreError as exc:
-            self._read_failed(exc)
+        except Exception as exc:  # noqa: BLE001 - a malformed journal entry: said, read-only
+            self._read_failed(self._unreadable(exc))
             return
         if result is None:  # the journal does not connect: read everything
             self._wanted = "reload"
@@ -211,6 +244,14 @@ class SmartnetApp(App[int]):
         self.sync.journal_id = last
         if changes:
             self._apply_in_memory(changes)
+
+    def _unreadable(self, exc: BaseException) -> StoreError:
+        """Any failure to read as a StoreError naming the file (a bug's exception too: the
+        app says what happened and stays open, read-only, rather than die with a traceback)."""
+        if isinstance(exc, StoreError):
+            return exc
+        return StoreError(f"{self.settings.db_path}: cannot read the database "
+                          f"({type(exc).__name__}: {exc})")
 
     def _read_failed(self, exc: StoreError) -> None:
         """Report a failed read once, until the file changes (the poll reads again then)."""
@@ -285,8 +326,11 @@ class SmartnetApp(App[int]):
                                                          action="tui: watch import"))
         try:
             result = await asyncio.wrap_future(fut)
-        except StoreError as exc:
-            self.notify(str(exc), title="watch import failed", severity="error", timeout=10)
+        except Exception as exc:  # noqa: BLE001 - a bad watched file never ends the app
+            names = ", ".join(str(p) for p in paths)
+            problem = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
+            self.notify(f"{names}: {problem}", title="watch import failed (nothing written)",
+                        severity="error", timeout=10, markup=False)
             result = None
         # Whatever happened, the import re-read the store, which hides other writers'
         # entries from the stamp check: replay the journal.
@@ -311,6 +355,8 @@ class SmartnetApp(App[int]):
 
     # ------------------------------------------------------------------ import (i)
     def action_import(self) -> None:
+        if self._refused_read_only():
+            return
         if self.analysis is None or self.store is None:
             self.notify("the database is not loaded yet", severity="warning")
             return
@@ -369,6 +415,8 @@ class SmartnetApp(App[int]):
     # ------------------------------------------------------------------ edits
     def submit(self, changes: Sequence[Change], label: str, *, undo: bool = False) -> bool:
         """Apply an edit now (memory and screens), and save it in the background."""
+        if self._refused_read_only():
+            return False
         if self.analysis is None or self.estate is None:
             self.notify("the database is not loaded yet", severity="warning")
             return False
@@ -506,4 +554,8 @@ def run_app(settings: Settings) -> int:
     """Run the TUI until the user quits; the CLI's entry point for plain ``smartnet``."""
     app = SmartnetApp(settings)
     app.run(mouse=settings.mouse)
-    return app.return_code or 0
+    if app.return_code is None:
+        # Never exited by a key: a Ctrl-C (SIGINT) made asyncio cancel the app, which put the
+        # terminal back and returned quietly. The shell's convention for it is 130.
+        return EXIT_INTERRUPTED
+    return app.return_code

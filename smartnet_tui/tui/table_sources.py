@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import COVERAGE_RANK, RENEWAL_RANK, SEVERITY_RANK, Alert, Coverage, Line
 
@@ -21,20 +22,11 @@ Cell = tuple[str, str | None]
 
 _LAST = 1 << 40
 
-_CONTROL = {c: "?" for c in (*range(0, 32), 127, *range(128, 160))}
-_CONTROL[9] = " "  # tab
-_CONTROL[10] = " "  # newline
-_CONTROL[13] = " "
-
-
 def clean(value: object) -> str:
-    """A data value as one line of printable text (no control characters, no markup)."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if text.isprintable():
-        return text
-    return text.translate(_CONTROL)
+    """A data value as one line of printable text: control and bidi characters shown as
+    escapes (``\\x1b``, ``\\u202e``, the CLI's :func:`~smartnet_tui.domain.display.inert`),
+    never markup."""
+    return inert(value)
 
 
 def fmt_date(d: date | None) -> str:

@@ -713,8 +713,14 @@ async def test_no_color_environment(monkeypatch, settings):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert app.no_color
-        assert app.theme == "ansi-dark"
         assert "2026-12-01" in summary_text(app)
+        # what is rendered, not the theme's name: the terminal's own colours, never black
+        # on black (tests/tui/test_no_color.py checks every cell and the cursor row)
+        for strip in app.screen._compositor.render_strips():
+            for seg in strip:
+                if seg.text.strip() and seg.style is not None:
+                    assert seg.style.color is None or seg.style.color.is_default, seg
+                    assert seg.style.bgcolor is None or seg.style.bgcolor.is_default, seg
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20), (200, 60)])

@@ -119,3 +119,79 @@ def test_switch_screens_lookup_and_follow_another_process(tmux, tmp_path):
     while tmux.alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not tmux.alive()
+
+
+def _wait_gone(tmux: Tmux, text: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while text in tmux.screen():
+        assert time.monotonic() < deadline, f"{text!r} still on screen:\n{tmux.screen()}"
+        time.sleep(0.05)  # polling interval
+
+
+def _start_command(tmp_path: Path, db: Path, extra_env: str = "") -> str:
+    env = (f"env TERM=xterm {extra_env} SMARTNET_KEYMAP={tmp_path / 'none.toml'} "
+           f"PYTHONPATH={Path(__file__).resolve().parents[2]}")
+    # the interpreter running the suite: this test is the start-up check on each Python
+    return (f"{env} {sys.executable} -m smartnet_tui --db {db} --today 2026-12-01; "
+            "echo EXIT=$?; sleep 600")
+
+
+def test_the_app_starts_and_every_input_opens_on_this_python(tmux, tmp_path):
+    """Python 3.12/3.13 with Textual 8.2.8 once died at start (ScreenStackError from the
+    tables' filter Input): start for real, open every screen's filter and the dialogs
+    with an Input, quit with 0 and no traceback."""
+    db = make_db(tmp_path)
+    tmux.start(_start_command(tmp_path, db))
+    tmux.wait_for("2026-12-01", "8 alerts")
+    for key, shown in (("1", "7 devices"), ("2", "4 contracts"), ("3", "8 alerts")):
+        tmux.send(key)
+        tmux.wait_for(shown)
+        tmux.send("/")
+        tmux.wait_for("filter (escape clears)")
+        tmux.send("zz")
+        tmux.wait_for("filter: zz")
+        tmux.send("Escape")
+        _wait_gone(tmux, "filter: zz")  # else the next key joins the escape (alt+key)
+    tmux.send("2")
+    tmux.wait_for("4 contracts")
+    tmux.send("t")  # triage: a form of Inputs
+    tmux.wait_for("escape: cancel")
+    tmux.send("Escape")
+    _wait_gone(tmux, "escape: cancel")
+    tmux.send("i")  # import: a path Input
+    tmux.wait_for("enter: preview")
+    tmux.send("Escape")
+    _wait_gone(tmux, "enter: preview")
+    tmux.send("q")
+    screen = tmux.wait_for("EXIT=0")
+    assert "Traceback" not in screen and "Error" not in screen
+
+
+def test_no_color_in_xterm_draws_in_the_terminals_own_colours(tmux, tmp_path):
+    """NO_COLOR=1 TERM=xterm: every colour the terminal is sent is its default (SGR 39/49);
+    the selected row is drawn in reverse video."""
+    import re
+
+    db = make_db(tmp_path)
+    tmux.start(_start_command(tmp_path, db, "NO_COLOR=1"))
+    tmux.wait_for("2026-12-01", "8 alerts")
+    tmux.send("1")
+    tmux.wait_for("7 devices")
+    screen = tmux.run("capture-pane", "-e", "-p", "-t", tmux.target)
+    colours = set()
+    for params in re.findall(r"\x1b\[([0-9;]*)m", screen):
+        codes = [int(c) for c in params.split(";") if c]
+        i = 0
+        while i < len(codes):
+            c = codes[i]
+            if c in (38, 48):  # extended colour: 38;5;N or 38;2;R;G;B
+                colours.add(tuple(codes[i:i + (3 if codes[i + 1:i + 2] == [5] else 5)]))
+                i += 3 if codes[i + 1:i + 2] == [5] else 5
+                continue
+            if 30 <= c <= 37 or 40 <= c <= 47 or 90 <= c <= 97 or 100 <= c <= 107:
+                colours.add((c,))
+            i += 1
+    assert not colours, f"explicit colours sent under NO_COLOR: {sorted(colours)}"
+    assert "\x1b[7m" in screen or ";7m" in screen or "[1;7m" in screen  # reverse video shown
+    tmux.send("q")
+    tmux.wait_for("EXIT=0")

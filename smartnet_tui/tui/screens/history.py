@@ -93,6 +93,9 @@ class HistoryScreen(BaseScreen):
                 self.sapp.sync.read(lambda store: store.history(LIMIT)))
         except Exception as exc:  # noqa: BLE001 - a StoreError: show it, never crash
             self.query_one("#entry", Static).update(Text(str(exc)))
+            table = self.query_one("#journal", RecordTable)
+            table.empty_text = "the journal could not be read (below)"
+            table.refresh()
             return
         entries = list(reversed(entries))
         src = _JournalSource(entries)
