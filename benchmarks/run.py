@@ -560,11 +560,15 @@ def bench_tui(files: Files, report: Report, repeat: int, edits: int) -> None:
         term.wait(lambda text: "filter:" not in mode_line(text), 30, "filter cleared")
         time.sleep(0.5)  # an escape followed closely by a key reads as alt+key
 
-        # edits: the first row's status, through the status dialog
-        first = re.search(r"^(\S+)\s.*?\s(active|spare|decommissioned)\s", term.screen().split(
-            table_head(term.screen()), 1)[-1], re.M)
-        assert first, "no inventory row on screen"
-        first_serial = first.group(1)
+        # edits: the status of the device under the cursor, through the status dialog
+        term.keys("s")
+        term.wait(lambda text: "Status of " in text, 30, "status dialog")
+        found = re.search(r"Status of (\S+)", term.screen())
+        assert found, "no status dialog"
+        first_serial = found.group(1)
+        term.keys("Escape")
+        term.wait(lambda text: "Status of " not in text, 30, "status dialog closed")
+        time.sleep(0.5)
         row = re.compile(rf"^{re.escape(first_serial)}\s.*?\s(active|spare|decommissioned)\s", re.M)
         edit_times = []
         with wall_window() as span:
