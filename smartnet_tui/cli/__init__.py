@@ -21,8 +21,10 @@ from smartnet_tui.cli import (
     commands,
     fetch_command,
     lookup_command,
+    plan_command,
     quote_command,
     request_command,
+    timeline_command,
 )
 from smartnet_tui.config import DEMO_TODAY, Settings
 from smartnet_tui.domain.dates import DateOrder
@@ -179,6 +181,10 @@ def build_parser(check_values: bool = True) -> _Parser:
     quote_command.add_arguments(cmd("quote", quote_command.HELP),
                                 lambda q: _add_common(q, suppress=True, check=check_values),
                                 check_values)
+    plan_command.add_arguments(cmd("plan", plan_command.HELP),
+                               lambda q: _add_common(q, suppress=True, check=check_values),
+                               check_values)
+    timeline_command.add_arguments(cmd("timeline", timeline_command.HELP), check_values)
     return p
 
 
