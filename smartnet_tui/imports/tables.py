@@ -27,6 +27,7 @@ from importlib import resources
 from itertools import chain
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import iterparse
 
 from smartnet_tui.domain.serials import CONTROL_CHARS, control_char_message, has_control_char
 from smartnet_tui.imports.sources import SourceError
@@ -229,8 +230,7 @@ def _has_formulas(wb: Any, ws: Any) -> bool:
 def _formula_without_value(wb: Any, ws: Any) -> tuple[str, str] | None:
     """(cell, formula) of the first formula cell that has no saved value: openpyxl reads
     it as empty, so the workbook was written by a program that does not compute them."""
-    from xml.etree.ElementTree import iterparse
-
+    # openpyxl here, not at the top: slow to import, and only XLSX needs it (CLI start-up)
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     c_tag, f_tag, v_tag = (f"{{{SHEET_MAIN_NS}}}{t}" for t in ("c", "f", "v"))
