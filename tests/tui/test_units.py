@@ -83,7 +83,8 @@ def test_edit_validation(tmp_path):
 
 
 def test_clean_makes_data_one_printable_line():
-    assert clean("a\x1b[31mb\tc\nd") == "a?[31mb c d"
+    assert clean("a\x1b[31mb\tc\nd") == "a\\x1b[31mb\\tc\\nd"  # escaped, on one line (issue 11)
+    assert clean("x\u202ey") == "x\\u202ey"  # a bidi override too
     assert clean("[bold]x[/]") == "[bold]x[/]"
     assert clean(None) == ""
 
