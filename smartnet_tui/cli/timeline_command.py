@@ -62,7 +62,7 @@ def timeline_text(t: Timeline, ascii_only: bool = False) -> list[str]:
     width = max(len(str(most)), 1)
     for m in rows:
         b = bar(len(m.renewals), most, ascii_only).ljust(BAR_WIDTH)
-        dates = ""
+        dates = " " * len("  LDR   0  LDoS   0")  # overdue: no device dates, columns kept
         if m.first is not None:
             dates = f"  LDR {len(m.last_date_to_renew):>3}  LDoS {len(m.last_date_of_support):>3}"
         out.append(f"{m.month:<8} {len(m.renewals):>{width}} {b}{dates}  {cost_text(m.annual_cost)}".rstrip())
