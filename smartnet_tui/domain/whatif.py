@@ -30,7 +30,7 @@ from smartnet_tui.domain.model import (
     TriageEvent,
     normalise_serial,
 )
-from smartnet_tui.domain.planning import PlanError, currency_key
+from smartnet_tui.domain.planning import CotermPlan, PlanError, coterm_plan, currency_key
 from smartnet_tui.domain.worklist import pin_legacy_triage
 
 RETIRED_STATUS = "decommissioned"
@@ -46,10 +46,17 @@ class Scenario:
 
     retire: tuple[str, ...] = ()
     drop: tuple[tuple[str, str | None], ...] = ()  # (contract, serial or None: every line)
+    # a co-term target: (service level, target date, reseller or None, currency or None);
+    # its prorated cost is money added (it changes no record)
+    coterm: tuple[str, date, str | None, str | None] | None = None
 
     @property
     def empty(self) -> bool:
-        return not self.retire and not self.drop
+        return not self.retire and not self.drop and self.coterm is None
+
+    def with_coterm(self, level: str, target: date, reseller: str | None = None,
+                    currency: str | None = None) -> Scenario:
+        return replace(self, coterm=(level, target, reseller, currency))
 
     def with_retired(self, serial: str) -> Scenario:
         return replace(self, retire=tuple(dict.fromkeys((*self.retire, serial))))
@@ -155,6 +162,7 @@ class WhatIf:
     alerts_added: tuple[AlertKey, ...]
     alerts_removed: tuple[AlertKey, ...]
     annual_cost_change: dict[str, CostChange]
+    coterm: CotermPlan | None = None  # the co-term target's plan, on the scenario's estate
 
 
 def renewing_costs(analysis: Analysis, dropped: Iterable[LineKey] = ()) -> dict[LineKey, tuple[str, Decimal | None]]:
@@ -220,8 +228,12 @@ def whatif(analysis: Analysis, scenario: Scenario, *, user: str = "", at: str = 
         delta = -cost if key in before_cost else cost
         s[0] = delta if s[0] is None else s[0] + delta
     cost_change = {cur: CostChange(v[0], v[1]) for cur, v in sorted(sums.items())}
+    plan = None
+    if scenario.coterm is not None:
+        level, target, reseller, currency = scenario.coterm
+        plan = coterm_plan(after, level, target, reseller=reseller, currency=currency)
     return WhatIf(scenario, tuple(changes), after, dropped, tuple(losing), tuple(added),
-                  tuple(removed), cost_change)
+                  tuple(removed), cost_change, plan)
 
 
 def whatif_json(w: WhatIf) -> dict[str, Any]:
@@ -272,5 +284,10 @@ def summary_lines(w: WhatIf, limit: int = 10) -> Sequence[str]:
         out.append("Annual renewal cost change: " + " · ".join(parts))
     else:
         out.append("Annual renewal cost change: none")
+    if w.coterm is not None and w.coterm.target is not None:
+        p = w.coterm
+        money = " · ".join(f"{cur} +{t.prorated_cost:,.2f}" for cur, t in p.totals.items()) or "nothing"
+        out.append(f"Co-term {p.level} onto {p.target}: {len(p.lines)} line(s), prorated cost "
+                   f"added {money}")
     out.append(f"Alerts: {len(w.alerts_added)} added, {len(w.alerts_removed)} removed")
     return out

@@ -14,7 +14,14 @@ from helpers import TODAY, D, analyse, con, days, dev, eox, ln
 from smartnet_tui.domain.changes import PutContract, PutDevice
 from smartnet_tui.domain.planning import PlanError
 from smartnet_tui.domain.timeline import timeline, timeline_json
-from smartnet_tui.domain.whatif import Scenario, parse_drop, scenario_changes, whatif, whatif_json
+from smartnet_tui.domain.whatif import (
+    Scenario,
+    parse_drop,
+    scenario_changes,
+    summary_lines,
+    whatif,
+    whatif_json,
+)
 
 
 def _estate():
@@ -169,3 +176,16 @@ def test_timeline_months_overdue_and_device_dates():
                                  "last_date_to_renew": 0, "last_date_of_support": 0}
     assert t.months[0].first == TODAY.replace(day=1)
     assert timeline_json(timeline(analyse(devices, contracts, eoxes)))["months"][-1]["month"] == "2028-11"
+
+
+def test_a_coterm_target_in_a_scenario_is_money_added_on_the_scenario_estate():
+    a = _estate()
+    # C1's lines (end TODAY+30) onto C2's end (TODAY+400): 370 days; CORE1 at 500.00:
+    # 500 x 370 / 365 = 506.849 -> 506.85; ACC1's share 300.00 -> 304.11; BOTH is renewed
+    # by C2 (not a renew line); retiring ACC1 takes it out of the plan
+    w = whatif(a, Scenario(retire=("ACC1",)).with_coterm("SNT", days(400), currency="USD"))
+    assert w.coterm is not None
+    assert [(ln.serial, ln.days, ln.prorated_cost) for ln in w.coterm.lines] == [
+        ("CORE1", 370, Decimal("506.85"))]
+    assert any("Co-term SNT onto" in line and "USD +506.85" in line
+               for line in summary_lines(w))
