@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from smartnet_tui.domain.display import inert
@@ -21,6 +22,7 @@ from smartnet_tui.domain.model import COVERAGE_RANK, RENEWAL_RANK, SEVERITY_RANK
 Cell = tuple[str, str | None]
 
 _LAST = 1 << 40
+
 
 def clean(value: object) -> str:
     """A data value as one line of printable text: control and bidi characters shown as
@@ -37,10 +39,14 @@ def fmt_days(n: int | None) -> str:
     return "" if n is None else str(n)
 
 
-def fmt_money(v: float | None) -> str:
+def fmt_money(v: float | Decimal | None, currency: str | None = None) -> str:
+    """Whole units with thousands separators, after the currency when it is known:
+    ``USD 22,970`` (amounts in different currencies are never one unit)."""
     if v is None:
         return ""
-    return f"{v:,.0f}"
+    whole = Decimal(str(v)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    amount = f"{whole:,}"
+    return f"{clean(currency)} {amount}" if currency else amount
 
 
 COVERAGE_STYLE = {"covered": "good", "expiring": "warn", "lapsed": "bad", "uncovered": "bad"}
@@ -54,11 +60,97 @@ STATUS_STYLE = {"active": None, "spare": "note", "decommissioned": "dim"}
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A table column.
+
+    ``width`` is the most it grows to for its content (longer values are cut with an
+    ellipsis); ``min`` the least it shrinks to before columns are dropped (default: its
+    content width, i.e. it never shrinks). ``flex``: the descriptive column, which takes the
+    width left over. ``drop``: 0 never; otherwise the higher, the sooner it leaves the
+    screen as the terminal narrows (it is still reached by scrolling right with ``l``).
+    ``sep``: the cell is a list split by this; when cut, whole items are kept with a ``+N``.
+    """
+
     key: str
     label: str
     width: int
-    align: str = "left"  # left | right
-    flex: bool = False  # takes the width left over (at least ``width``)
+    align: str = "left"  # left | right | split (first word left, the rest right)
+    flex: bool = False
+    min: int = 0
+    drop: int = 0
+    sep: str | None = None
+
+
+def layout_columns(columns: Sequence[Column], natural: Sequence[int], avail: int,
+                   fixed: int = 0, offset: int = 0) -> tuple[list[tuple[int, int]], bool]:
+    """Which columns to show, in order, and how wide, in ``avail`` cells.
+
+    ``natural``: each column's content width (label included), capped by its ``width``.
+    The first ``fixed`` columns always show, first. Of the others, the ``offset`` first
+    (in display order: the columns that fit, then the dropped ones) are scrolled out to the
+    left. Whole values come before more columns: columns are dropped, least important
+    first, until every column fits at its natural width (the flex column at its minimum);
+    only then do shrinkable columns shrink (to their ``min``), and if even that is too wide
+    columns are cut from the right. Spare width brings columns up to their natural width,
+    most important first; what is left goes to the flex column (up to its ``width``: a
+    hostname column does not push the others to the far right of a wide terminal). Returns the (index, width)
+    pairs and whether columns remain hidden on the right.
+    """
+    n = len(columns)
+    order = _display_order(columns, natural, avail, fixed)
+    cands = list(range(min(fixed, n))) + order[offset:]
+    mins = {i: _min_width(columns[i], natural[i]) for i in cands}
+    kept = _drop(columns, natural, avail, fixed, cands)
+    hidden_right = len(kept) < len(cands)
+
+    def need(ix: list[int]) -> int:
+        return sum(mins[i] for i in ix) + max(len(ix) - 1, 0)
+
+    while need(kept) > avail and len(kept) > 1 and kept[-1] >= fixed:
+        kept.pop()  # nothing left to drop: the rest is reached by scrolling
+        hidden_right = True
+    widths = {i: mins[i] for i in kept}
+    spare = avail - need(kept)
+    for i in sorted(kept, key=lambda i: (columns[i].drop, i)):
+        if spare <= 0:
+            break
+        grow = min(spare, natural[i] - widths[i])
+        if grow > 0:
+            widths[i] += grow
+            spare -= grow
+    flex = [i for i in kept if columns[i].flex]
+    if spare > 0 and flex:  # the descriptive column takes the rest, up to its width
+        f = flex[0]
+        widths[f] += max(min(spare, columns[f].width - widths[f]), 0)
+    return [(i, widths[i]) for i in kept], hidden_right
+
+
+def _min_width(col: Column, natural: int) -> int:
+    return min(col.min, natural) if col.min else natural
+
+
+def _drop(columns: Sequence[Column], natural: Sequence[int], avail: int, fixed: int,
+          cands: list[int]) -> list[int]:
+    """``cands`` less the least important columns, until the rest fit whole."""
+    kept = list(cands)
+
+    def width(i: int) -> int:
+        return _min_width(columns[i], natural[i]) if columns[i].flex else natural[i]
+
+    while sum(width(i) for i in kept) + max(len(kept) - 1, 0) > avail:
+        droppable = [i for i in kept if i >= fixed and columns[i].drop]
+        if not droppable:
+            break
+        kept.remove(max(droppable, key=lambda i: (columns[i].drop, kept.index(i))))
+    return kept
+
+
+def _display_order(columns: Sequence[Column], natural: Sequence[int], avail: int,
+                   fixed: int) -> list[int]:
+    """The scrolling columns in display order: those that fit unscrolled, then the dropped
+    ones (in their own order), so that ``l`` brings the dropped ones in."""
+    rest = list(range(fixed, len(columns)))
+    kept = set(_drop(columns, natural, avail, fixed, list(range(len(columns)))))
+    return [i for i in rest if i in kept] + [i for i in rest if i not in kept]
 
 
 # ---------------------------------------------------------------------------------- sources
@@ -68,6 +160,7 @@ class Source(ABC):
     columns: Sequence[Column] = ()
     default_sort: int = 0
     noun: str = "rows"
+    fixed: int = 1  # the key column(s): always shown, at the left
 
     def __init__(self, analysis: Analysis | None) -> None:
         self.analysis = analysis
@@ -132,17 +225,19 @@ def _none_last(v: object) -> tuple[int, object]:
 
 class DeviceSource(Source):
     noun = "devices"
+    # At 80 columns: serial, hostname, coverage, PID, site and contracts; Until, Days,
+    # Status and Crit leave the screen first (l brings them back).
     columns = (
-        Column("serial", "Serial", 12),
-        Column("hostname", "Hostname", 16),
-        Column("coverage", "Coverage", 9),
-        Column("end", "Until", 10),
-        Column("days", "Days", 5, "right"),
-        Column("status", "Status", 8),
-        Column("criticality", "Crit", 8),
-        Column("pid", "PID", 18),
-        Column("site", "Site", 10),
-        Column("contracts", "Contracts", 20, flex=True),
+        Column("serial", "Serial", 20),
+        Column("hostname", "Hostname", 40, flex=True, min=12),
+        Column("coverage", "Coverage", 10),
+        Column("end", "Until", 10, drop=2),
+        Column("days", "Days", 6, "right", drop=3),
+        Column("status", "Status", 14, drop=4, min=6),
+        Column("criticality", "Crit", 8, drop=5),
+        Column("pid", "PID", 20),
+        Column("site", "Site", 14, min=7),
+        Column("contracts", "Contracts", 32, min=10, sep=" "),
     )
 
     def keys(self) -> list[str]:
@@ -193,16 +288,19 @@ def _days(cov: Coverage | None) -> int:
 
 class ContractSource(Source):
     noun = "contracts"
+    # At 80 columns: number, end, renewal, annual (with its currency), triage, owner and
+    # reseller; Days, Level and Serials leave the screen first (l brings them back).
     columns = (
-        Column("number", "Contract", 11),
-        Column("level", "Level", 6),
+        Column("number", "Contract", 16),
+        Column("level", "Level", 8, drop=3),
         Column("end", "End", 10),
-        Column("days", "Days", 5, "right"),
-        Column("renewal", "Renewal", 9),
-        Column("serials", "Serials", 7, "right"),
-        Column("cost", "Annual", 9, "right"),
-        Column("triage", "Triage", 15),
-        Column("reseller", "Reseller", 16, flex=True),
+        Column("days", "Days", 6, "right", drop=2),
+        Column("renewal", "Renewal", 10),
+        Column("serials", "Serials", 7, "right", drop=4),
+        Column("cost", "Annual", 16, "split"),
+        Column("triage", "Triage", 15, min=9),
+        Column("owner", "Owner", 12, min=5, drop=1),
+        Column("reseller", "Reseller", 30, flex=True, min=14),
     )
 
     def keys(self) -> list[str]:
@@ -216,7 +314,7 @@ class ContractSource(Source):
         c = a.estate.contracts.get(key)
         st = a.contract_status.get(key)
         if c is None or st is None:
-            return ((key, None),) + (("", None),) * 8
+            return ((key, None),) + (("", None),) * 9
         level = c.level
         rstyle = RENEWAL_STYLE.get(st.renewal)
         return (
@@ -226,8 +324,9 @@ class ContractSource(Source):
             (fmt_days(st.days_left), rstyle),
             (st.renewal, rstyle),
             (str(len(st.serials)), None),
-            (fmt_money(st.annual_cost), None),
+            (fmt_money(st.annual_cost, c.currency), None),
             (clean(c.triage.state) if c.triage else "", "note" if c.triage else None),
+            (clean(c.triage.owner) if c.triage else "", None),
             (clean(c.reseller), None),
         )
 
@@ -258,10 +357,20 @@ class ContractSource(Source):
             return lambda k: (RENEWAL_RANK.get(sts[k].renewal, 9) if k in sts else 9, days(k), k)
         if name == "serials":
             return lambda k: (len(sts[k].serials) if k in sts else 0, k)
-        if name == "cost":
-            return lambda k: (_none_last(sts[k].annual_cost if k in sts else None), k)
+        if name == "cost":  # within each currency (never one unit across currencies)
+            def cost(k: str) -> tuple[Any, ...]:
+                amount = sts[k].annual_cost if k in sts else None
+                if amount is None:
+                    return (1, "", 0, k)
+                return (0, (cons[k].currency or "").upper(), amount, k)
+            return cost
         if name == "triage":
             return lambda k: (_none_last(triage(k)), k)
+        if name == "owner":
+            def owner(k: str) -> str:
+                tr = cons[k].triage
+                return (tr.owner or "").lower() if tr is not None else ""
+            return lambda k: (_none_last(owner(k)), k)
         return lambda k: (_none_last((cons[k].reseller or "").lower()), k)
 
     default_sort = 4  # renewal: by urgency
@@ -273,13 +382,16 @@ def alert_key(a: Alert) -> str:
 
 class AlertSource(Source):
     noun = "alerts"
+    # The subject (serial, contract, level) is the key column; at 80 columns Kind leaves
+    # first so that the reason reads (the screen also shows it whole under the table).
     columns = (
         Column("severity", "Severity", 9),
-        Column("kind", "Kind", 16),
-        Column("subject", "Subject", 11),
-        Column("days", "Days", 5, "right"),
-        Column("message", "Reason", 30, flex=True),
+        Column("subject", "Subject", 20),
+        Column("kind", "Kind", 16, drop=2),
+        Column("days", "Days", 6, "right", drop=1),
+        Column("message", "Reason", 400, flex=True, min=40),
     )
+    fixed = 2
 
     def __init__(self, analysis: Analysis | None) -> None:
         super().__init__(analysis)
@@ -323,8 +435,8 @@ class AlertSource(Source):
         sev = SEVERITY_STYLE.get(a.severity)
         return (
             (a.severity, sev),
-            (a.kind, None),
             (clean(a.subject), None),
+            (a.kind, None),
             (fmt_days(a.days_left), None),
             (clean(a.reason or a.message), None),
         )

@@ -237,10 +237,10 @@ class DeviceScreen(DetailScreen):
             )
 
         self.show_lines(a, by_key, cells, (
-            Column("contract", "Contract", 11), Column("level", "Level", 6),
-            Column("start", "Start", 10), Column("end", "End", 10),
-            Column("state", "Line", 12), Column("renewal", "Contract", 9),
-            Column("sku", "SKU", 18, flex=True),
+            Column("contract", "Contract", 16), Column("level", "Level", 8, drop=2),
+            Column("start", "Start", 10, drop=1), Column("end", "End", 10),
+            Column("state", "Line", 12), Column("renewal", "Contract", 10),
+            Column("sku", "SKU", 30, flex=True, min=8),
         ), "contract line", "enter: open the contract, T: terminate",
             a.alerts_for_serial(self.serial))
         super().data_changed(touched)
@@ -302,7 +302,7 @@ class ContractScreen(DetailScreen):
         _kv(t, "start", fmt_date(c.start))
         _kv(t, "serials", len(st.serials))
         t.append("\n")
-        _kv(t, "annual", fmt_money(st.annual_cost) + (f" {c.currency}" if c.currency else ""))
+        _kv(t, "annual", fmt_money(st.annual_cost, c.currency))
         _kv(t, "reseller", c.reseller)
         if c.status == "cancelled":
             _kv(t, "status", "cancelled", "dim")
@@ -337,10 +337,11 @@ class ContractScreen(DetailScreen):
             )
 
         self.show_lines(a, by_key, cells, (
-            Column("serial", "Serial", 12), Column("hostname", "Hostname", 16),
-            Column("coverage", "Coverage", 9), Column("until", "Until", 10),
-            Column("status", "Status", 8), Column("state", "Line", 12),
-            Column("end", "Line end", 10, flex=True),
+            Column("serial", "Serial", 20),
+            Column("hostname", "Hostname", 40, flex=True, min=12),
+            Column("coverage", "Coverage", 10), Column("until", "Until", 10, drop=1),
+            Column("status", "Status", 14, drop=2, min=6), Column("state", "Line", 12),
+            Column("end", "Line end", 10),
         ), "line", "enter: open the device, T: terminate", a.alerts_for_contract(self.number))
         super().data_changed(touched)
 

@@ -25,11 +25,11 @@ LIMIT = 500
 class _JournalSource(Source):
     noun = "entries"
     columns = (
-        Column("id", "#", 5, "right"),
+        Column("id", "#", 7, "right"),
         Column("when", "When", 16),
-        Column("who", "Who", 10),
-        Column("changes", "Changes", 7, "right"),
-        Column("action", "Action", 24, flex=True),
+        Column("who", "Who", 16, min=6),
+        Column("changes", "Changes", 7, "right", drop=1),
+        Column("action", "Action", 200, flex=True, min=20),
     )
 
     def __init__(self, entries: Sequence[dict[str, Any]]) -> None:

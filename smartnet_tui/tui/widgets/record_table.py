@@ -1,5 +1,11 @@
 """A virtual table (Textual Line API): it renders only the rows on screen.
 
+Its columns are laid out by :func:`layout_columns`: sized to their content (measured over
+the first rows of a new source and over every row an edit touched), the key column(s)
+fixed at the left, the descriptive column taking the width left over, the least
+important columns leaving the screen first as the terminal narrows. ``l``/``h`` scroll
+the other columns one at a time; the key column stays put.
+
 Textual's DataTable measures every cell of every row it holds (seconds of frozen UI for
 tens of thousands of rows). This table holds a list of keys and asks a :class:`Source`
 for the cells of the rows it draws, so 50,000 rows cost what 20 do. Cells are drawn as
@@ -20,9 +26,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from smartnet_tui.tui.table_sources import Column, Source
+from smartnet_tui.tui.table_sources import Column, Source, layout_columns
 
 STYLE_NAMES = ("good", "warn", "bad", "critical", "note", "dim")
+MEASURE_ROWS = 3000  # rows measured for the column widths of a new source
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -35,8 +42,10 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
         Binding("home,g", "first", "First row", show=False, id="table.first"),
         Binding("end,G", "last", "Last row", show=False, id="table.last"),
-        Binding("left,h", "scroll_left_col", "Scroll left", show=False, id="table.left"),
-        Binding("right,l", "scroll_right_col", "Scroll right", show=False, id="table.right"),
+        Binding("left,h", "scroll_left_col", "Scroll left", show=False, id="table.left",
+                tooltip="Bring back the columns scrolled out on the left"),
+        Binding("right,l", "scroll_right_col", "Scroll right", show=False, id="table.right",
+                tooltip="Show the columns that do not fit (the key column stays put)"),
         Binding("enter", "select", "Open", key_display="enter", id="table.select"),
     ]
 
@@ -53,6 +62,7 @@ class RecordTable(ScrollView, can_focus=True):
         background: $surface;
         scrollbar-size-vertical: 1;
         scrollbar-size-horizontal: 1;
+        overflow-x: hidden;
     }
     RecordTable > .record-table--header { text-style: bold; color: $text; background: $panel; }
     RecordTable > .record-table--cursor { background: $block-cursor-blurred-background; }
@@ -106,8 +116,13 @@ class RecordTable(ScrollView, can_focus=True):
         self.ascii = False
         self.cursor = 0
         self._cells: dict[str, Sequence[tuple[str, str | None]]] = {}
-        self._widths: list[int] = []
         self._styles: dict[str, Style] = {}
+        # the layout: (column index, width) in display order, and what it was made for
+        self._shown: list[tuple[int, int]] = []
+        self._content: list[int] = []  # each column's widest value seen
+        self._measured: Source | None = None
+        self.col_offset = 0  # scrolling columns moved out on the left (l / h)
+        self.hidden_right = False  # columns left out on the right
 
     # ------------------------------------------------------------------ data
     @property
@@ -128,6 +143,11 @@ class RecordTable(ScrollView, can_focus=True):
             self.source = source
         self.keys = keys
         self._cells.clear()
+        if self._measured is not self.source:
+            self._measured = self.source
+            self._content = [0] * len(self.columns)
+            self.col_offset = 0
+            self.measure(keys[:MEASURE_ROWS])
         index = None
         if old_key is not None and len(keys) < 200_000:
             try:
@@ -159,21 +179,49 @@ class RecordTable(ScrollView, can_focus=True):
         return True
 
     # ------------------------------------------------------------------ layout
+    def measure(self, keys: Sequence[str]) -> None:
+        """Widen the columns to these rows' values (an edit may lengthen a value)."""
+        content = self._content
+        if len(content) != len(self.columns):
+            content = self._content = [0] * len(self.columns)
+        cells_of = self.source.cells
+        for key in keys:
+            for i, (text, _style) in enumerate(cells_of(key)):
+                n = cell_len(text)
+                if n > content[i]:
+                    content[i] = n
+
+    def natural_widths(self) -> list[int]:
+        """Each column's width for its content and label, within its ``width``."""
+        out = []
+        for i, col in enumerate(self.columns):
+            label = cell_len(col.label) + (1 if i == self.sort_column else 0)
+            content = self._content[i] if i < len(self._content) else 0
+            out.append(max(label, min(col.width, content)) if not col.flex
+                       else max(label, content, col.min))
+        return out
+
+    def _avail(self) -> int:
+        """The width for columns: all of it, less the vertical scrollbar when rows overflow."""
+        outer = self.outer_size
+        return max(outer.width - (1 if len(self.keys) + 1 > outer.height else 0), 1)
+
     def _layout_columns(self) -> None:
-        widths = [c.width for c in self.columns]
-        # Always leave room for the vertical scrollbar, so that its coming and going
-        # never adds a horizontal one.
-        avail = self.size.width - 1
-        spare = avail - (sum(widths) + len(widths) - 1)
-        if spare > 0:
-            for i, c in enumerate(self.columns):
-                if c.flex:
-                    widths[i] += spare
-                    break
-        self._widths = widths
+        fixed = getattr(self.source, "fixed", 0)
+        natural, avail = self.natural_widths(), self._avail()
+        self._shown, self.hidden_right = layout_columns(
+            self.columns, natural, avail, fixed, self.col_offset)
+        if self.hidden_right:  # one cell for the header's "more on the right" marker
+            self._shown, self.hidden_right = layout_columns(
+                self.columns, natural, avail - 1, fixed, self.col_offset)
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The keys of the columns on screen, left to right."""
+        return [self.columns[i].key for i, _ in self._shown]
 
     def _total_width(self) -> int:
-        return sum(self._widths) + max(len(self._widths) - 1, 0)
+        return sum(w for _, w in self._shown) + max(len(self._shown) - 1, 0)
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns()
@@ -235,10 +283,19 @@ class RecordTable(ScrollView, can_focus=True):
         self._set_cursor(len(self.keys) - 1)
 
     def action_scroll_left_col(self) -> None:
-        self.scroll_to(x=max(0, self.scroll_x - 10), animate=False)
+        if self.col_offset > 0:
+            self.col_offset -= 1
+            self._relayout()
 
     def action_scroll_right_col(self) -> None:
-        self.scroll_to(x=self.scroll_x + 10, animate=False)
+        if self.hidden_right:
+            self.col_offset += 1
+            self._relayout()
+
+    def _relayout(self) -> None:
+        self._layout_columns()
+        self.virtual_size = Size(self._total_width(), len(self.keys) + 1)
+        self.refresh()
 
     def action_select(self) -> None:
         key = self.cursor_key
@@ -255,8 +312,7 @@ class RecordTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ rendering
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        scroll_x = int(self.scroll_x)
-        if not self._widths:
+        if not self._shown:
             self._layout_columns()
         if y == 0:
             strip = self._header_strip()
@@ -270,28 +326,47 @@ class RecordTable(ScrollView, can_focus=True):
             else:
                 strip = Strip.blank(0)
         base = self.rich_style
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base).apply_style(base)
+        return strip.crop(0, width).extend_cell_length(width, base).apply_style(base)
 
-    def _fit(self, text: str, width: int, align: str) -> str:
+    def _fit(self, text: str, width: int, align: str, sep: str | None = None) -> str:
         if cell_len(text) > width:
             ellipsis = "~" if self.ascii else "…"
-            return set_cell_size(text, width - 1) + ellipsis if width > 1 else text[:width]
+            if sep is not None:  # a list: whole items, then how many more
+                items = text.split(sep)
+                for k in range(len(items) - 1, 0, -1):
+                    head = sep.join(items[:k]) + f" +{len(items) - k}"
+                    if cell_len(head) <= width:
+                        text = head
+                        break
+                else:
+                    return set_cell_size(text, width - 1) + ellipsis if width > 1 else text[:width]
+            else:
+                return set_cell_size(text, width - 1) + ellipsis if width > 1 else text[:width]
         pad = width - cell_len(text)
-        return (" " * pad + text) if align == "right" else (text + " " * pad)
+        if align == "split" and " " in text:  # "USD 22,970": the code left, the amount right
+            head, tail = text.split(" ", 1)
+            return head + " " * (pad + 1) + tail
+        return (" " * pad + text) if align in ("right", "split") else (text + " " * pad)
 
     def _header_strip(self) -> Strip:
         style = self._style("header")
         segments = []
         up, down = ("^", "v") if self.ascii else ("▲", "▼")
-        for i, (col, w) in enumerate(zip(self.columns, self._widths, strict=False)):
+        fixed = getattr(self.source, "fixed", 0)
+        columns = self.columns
+        for pos, (i, w) in enumerate(self._shown):
+            col = columns[i]
             label = col.label
             if i == self.sort_column:
                 label = f"{label}{down if self.sort_reverse else up}"
+            if pos:
+                left = self.col_offset and pos == fixed
+                segments.append(Segment(("<" if self.ascii else "‹") if left else " ", style))
             segments.append(Segment(self._fit(label, w, col.align), style))
-            segments.append(Segment(" ", style))
-        if segments:
-            segments.pop()
-        return Strip(segments, self._total_width())
+        if self.hidden_right:  # more columns on the right: l shows them
+            segments.append(Segment(">" if self.ascii else "›", style))
+        strip = Strip(segments, self._total_width() + int(self.hidden_right))
+        return strip.extend_cell_length(self.scrollable_content_region.width, style)
 
     def _row_strip(self, index: int) -> Strip:
         key = self.keys[index]
@@ -301,12 +376,19 @@ class RecordTable(ScrollView, can_focus=True):
             self._cells[key] = cells
         row_style = self._style("cursor") if index == self.cursor else None
         segments = []
-        for (text, sname), col, w in zip(cells, self.columns, self._widths, strict=False):
+        columns = self.columns
+        for pos, (i, w) in enumerate(self._shown):
+            if i >= len(cells):
+                continue
+            text, sname = cells[i]
+            col = columns[i]
             style = self._style(sname) if sname else Style()
             if row_style is not None:
                 style = style + row_style
-            segments.append(Segment(self._fit(text, w, col.align), style))
-            segments.append(Segment(" ", row_style))
-        if segments:
-            segments.pop()
-        return Strip(segments, self._total_width())
+            if pos:
+                segments.append(Segment(" ", row_style))
+            segments.append(Segment(self._fit(text, w, col.align, col.sep), style))
+        strip = Strip(segments, self._total_width())
+        if row_style is not None:  # the cursor bar spans the whole row
+            strip = strip.extend_cell_length(self.scrollable_content_region.width, row_style)
+        return strip
