@@ -173,3 +173,11 @@ def test_import_summary_escapes_a_hostile_file_name(cli, db_path, tmp_path):
     assert code == 2
     _assert_inert(out + err)
     assert "bad\\x1b]0;pwned\\x07.yaml" in err
+
+
+def test_an_error_naming_a_hostile_path_is_inert(cli, tmp_path):
+    missing = tmp_path / f"no{CLEAR}such{RLO}.json"
+    code, out, err = cli("lookup", "FOC1111AAAA", "--db", missing)
+    assert code == 2
+    _assert_inert(out + err)
+    assert "no\\x1b[2Jsuch\\u202e.json" in err

@@ -28,6 +28,7 @@ from smartnet_tui.cli import (
 )
 from smartnet_tui.config import DEMO_TODAY, Settings
 from smartnet_tui.domain.dates import DateOrder
+from smartnet_tui.domain.display import inert
 from smartnet_tui.imports.demo import make_demo_db
 from smartnet_tui.store.db import StoreError, default_db_path
 
@@ -267,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(command: str | None, message: str) -> int:
+    message = inert(message)  # it may quote a file name or a value: never a terminal escape
     if command == "check":  # Nagios convention: UNKNOWN
         print(f"SMARTNET UNKNOWN - {message}")
         return 3
