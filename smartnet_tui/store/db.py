@@ -136,13 +136,19 @@ class Store:
         """Hold the database lock (re-entrant): plan and write inside, so that what is
         written is decided against the database as it is while nobody else can write."""
         try:
-            with self.lock:
-                yield
+            self.lock.acquire()
         except Timeout:
             raise StoreError(
                 f"{self.path}: database is locked by another smartnet for over "
                 f"{LOCK_TIMEOUT_S:.0f} s; try again"
             ) from None
+        except OSError as exc:  # the lock file cannot be created or opened (permissions)
+            raise StoreError(f"{self.lock.lock_file}: cannot take the database lock "
+                             f"({exc.strerror}): nothing was written") from None
+        try:
+            yield
+        finally:
+            self.lock.release()
 
     # -- reading ----------------------------------------------------------------
     def stamp(self) -> Stamp | None:

@@ -251,3 +251,23 @@ def test_a_malformed_database_is_one_line_never_a_traceback(tmp_path, cli, mangl
     assert code in (0, 2) and "internal error" not in err and "Traceback" not in err
     if code == 2:
         assert db.read_bytes() == before
+
+
+def test_a_lock_that_cannot_be_taken_is_one_line(tmp_path, cli, monkeypatch):
+    """An admin outside the group cannot create or open the lock file: one line, exit 2,
+    nothing written (not an internal error)."""
+    from filelock import FileLock
+
+    db = tmp_path / "db.json"
+    Store(db).apply([put("A")], "seed")
+    before = db.read_bytes()
+
+    def denied(self, *a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(FileLock, "acquire", denied)
+    src = tmp_path / "b.yaml"
+    src.write_text("devices:\n  - serial: B\n")
+    code, _, err = cli("--db", db, "import", src)
+    assert code == 2 and "cannot take the database lock (Permission denied)" in err
+    assert err.count("\n") == 1 and db.read_bytes() == before
