@@ -148,12 +148,14 @@ def resolve_triage(contract: Contract, ordered: Sequence[tuple[date, str]]) -> d
     """Each renewal's triage, by end, for renewals given in worklist order as (end, status).
 
     A renewal's recorded triage wins. A contract-level triage (older data files) applies to
-    the contract's first open renewal in worklist order (expired, due, review, ok) that has
-    none recorded, with the old states mapped (``renew`` -> ``quote requested``,
-    ``co-term`` -> ``to review``, the note kept). Every other renewal is ``to review``.
+    the contract's first open renewal in worklist order (expired, due, review, ok), with
+    the old states mapped (``renew`` -> ``quote requested``, ``co-term`` -> ``to review``,
+    the note kept), as long as no renewal of the contract has a triage recorded (once one
+    has, the contract-level one is history: re-importing an old file cannot put it back on
+    another renewal). Every other renewal is ``to review``.
     """
     out: dict[date, Triage] = {}
-    legacy = contract.triage
+    legacy = contract.triage if not contract.renewal_triage else None
     for end, status in ordered:
         own = contract.triage_for(end)
         if own is not None:

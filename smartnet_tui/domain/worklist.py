@@ -180,8 +180,8 @@ def pin_legacy_triage(analysis: Analysis, contract: Contract) -> Contract:
         return contract
     kept = {t.end: t for t in contract.renewal_triage if t.end is not None}
     st = analysis.contract_status.get(contract.number)
-    for r in st.renewals if st is not None else ():
-        if r.end not in kept and r.status in (*OPEN_RENEWAL_STATUSES, "ok"):
+    for r in st.renewals if st is not None and not kept else ():
+        if r.status in (*OPEN_RENEWAL_STATUSES, "ok"):
             kept[r.end] = legacy_to_renewal(contract.triage, r.end)
             break
     triages = tuple(kept[e] for e in sorted(kept))

@@ -273,6 +273,17 @@ def test_a_legacy_contract_triage_applies_to_the_most_urgent_open_renewal(old, n
                    days(300): ("to review", None, None)}
 
 
+def test_a_legacy_triage_is_history_once_any_renewal_has_its_own():
+    # re-importing an old file (contract-level triage) after a triage edit (per renewal)
+    # must not put the old state on another renewal
+    own = Triage("ordered", end=days(30))
+    c = con("C1", ln("A", end=days(30)), ln("B"), end=days(90), triage=legacy("do not renew"),
+            renewal_triage=(own,))
+    a = analyse([dev("A"), dev("B")], [c])
+    assert [(r.end, r.triage.state) for r in renewals_of(a)] == [
+        (days(30), "ordered"), (days(90), "to review")]
+
+
 def test_a_recorded_renewal_triage_wins_and_a_moved_end_starts_at_to_review():
     t = Triage("PO raised", "bob", None, "2026-11-30T09:00:00+00:00", end=days(30))
     c = con("C1", ln("A"), end=days(30), renewal_triage=(t,))
