@@ -95,6 +95,7 @@ class PlannerScreen(BaseScreen):
         super().__init__()
         self.group = group
         self.target = target
+        self.auto = target is None  # the target is the planner's proposal until one is chosen
         self.proration = "days"
         self.allow_credit = False
         self.plan: CotermPlan | None = None
@@ -133,10 +134,10 @@ class PlannerScreen(BaseScreen):
         if analysis is None:
             return
         code, reseller, currency = self.group
-        self.plan = plan = coterm_plan(analysis, code, self.target, reseller=reseller,
-                                       currency=currency, proration=self.proration,
-                                       allow_credit=self.allow_credit)
-        if self.target is None and plan.target is not None:
+        self.plan = plan = coterm_plan(analysis, code, None if self.auto else self.target,
+                                       reseller=reseller, currency=currency,
+                                       proration=self.proration, allow_credit=self.allow_credit)
+        if self.auto and plan.target is not None and plan.target != self.target:
             self.target = plan.target
             self.query_one("#target", Input).value = plan.target.isoformat()
         self.show_plan(plan)
@@ -166,6 +167,7 @@ class PlannerScreen(BaseScreen):
 
     # ------------------------------------------------------------------ keys
     def set_target(self, target: date) -> None:
+        self.auto = False
         self.target = target
         box = self.query_one("#target", Input)
         if box.value != target.isoformat():
@@ -180,6 +182,7 @@ class PlannerScreen(BaseScreen):
         except ValueError:
             return  # not a whole date yet: the plan stays as it was
         if day != self.target:
+            self.auto = False
             self.target = day
             self.recompute()
 
