@@ -44,6 +44,10 @@ def test_every_alert_kind_shows_on_the_demo_date(tmp_path: Path) -> None:
     lines = [ln for r in analysis.renewals() for ln in r.lines if ln.disposition == "renew"]
     assert any(ln.max_end is not None for ln in lines)
     assert any(ln.end < DEMO_TODAY for ln in lines)
+    # triage as older files keep it (per contract) and per renewal, with its history
+    triaged = {(r.contract, r.state, len(r.triage.history)) for r in analysis.renewals()
+               if r.state != "to review"}
+    assert triaged == {("206004518", "do not renew", 0), ("88120455", "ordered", 3)}
     # every disposition shows too
     assert {ln.disposition for r in analysis.renewals() for ln in r.lines} == {
         "renewed", "drop", "replace", "blocked", "renew"}

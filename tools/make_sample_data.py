@@ -455,8 +455,17 @@ contract(
     annual_cost=total(serials(sin_all), "OS", "USD"),
     currency="USD",
     serials=serials(sin_all),
-    triage={"state": "ordered", "owner": "wei",
-            "note": "PO 4500187342 for the devices left off; new contract number awaited"},
+    # triage per renewal (its end), with the history of its states
+    renewal_triage=[{
+        "end": "2026-10-31", "state": "ordered", "owner": "wei",
+        "note": "PO 4500187342 for the devices left off; new contract number awaited",
+        "updated": "2026-11-24T09:12:00+08:00",
+        "history": [
+            {"at": "2026-11-02T10:04:00+08:00", "user": "wei", "state": "quote requested"},
+            {"at": "2026-11-09T16:30:00+08:00", "user": "wei", "state": "quote received"},
+            {"at": "2026-11-24T09:12:00+08:00", "user": "wei", "state": "ordered"},
+        ],
+    }],
 )
 contract(
     "88120991",
