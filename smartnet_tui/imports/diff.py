@@ -33,18 +33,46 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any], skip: tuple[str, ...]) -> list[str]:
+    """Each changed field in words: ``status active → spare``; a nested record field by
+    field (``triage state to review → quote requested``), never a Python dict."""
     out = []
     for k in sorted(set(before) | set(after)):
-        if k in skip or before.get(k) == after.get(k):
+        b, a = before.get(k), after.get(k)
+        if k in skip or b == a:
             continue
-        out.append(f"{k} {_short(before.get(k))} → {_short(after.get(k))}")
+        name = k.replace("_", " ")
+        if isinstance(b, Mapping) or isinstance(a, Mapping):
+            if not isinstance(b, Mapping) and isinstance(a, Mapping):  # newly set
+                shown = [f"{f.replace('_', ' ')} {_short(v)}" for f, v in a.items()
+                         if v not in (None, "", [], {}) and f not in _NOISE]
+                out.append(f"{name} set: {', '.join(shown)}" if shown else f"{name} set")
+            elif not isinstance(a, Mapping) or not isinstance(b, Mapping):
+                out.append(f"{name} cleared")
+            else:
+                out.extend(f"{name} {c}" for c in _field_changes(b, a, _NOISE))
+            continue
+        out.append(f"{name} {_short(b)} → {_short(a)}")
     return out
 
 
+_NOISE = ("updated", "history")  # bookkeeping inside a record: not news in a change line
+
+
 def _short(v: Any) -> str:
-    if v is None:
+    """A stored value in words: none, text, numbers, lists joined, records as fields."""
+    if v is None or v == "" or v == [] or v == {}:
         return "(none)"
-    text = v if isinstance(v, str) else repr(v)
+    if isinstance(v, bool):
+        text = "yes" if v else "no"
+    elif isinstance(v, str):
+        text = v
+    elif isinstance(v, (list, tuple)):
+        text = ", ".join(_short(x) for x in v)
+    elif isinstance(v, Mapping):
+        text = ", ".join(f"{str(k).replace('_', ' ')} {_short(x)}" for k, x in v.items()
+                         if x not in (None, "") and k not in _NOISE)
+    else:
+        text = str(v)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

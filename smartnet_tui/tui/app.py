@@ -44,12 +44,13 @@ from smartnet_tui.tui.components.import_dialog import (
 from smartnet_tui.tui.help_data import APP_BINDINGS, binding_ids
 from smartnet_tui.tui.keymap import load_keymap
 from smartnet_tui.tui.messages import DataChanged, LoadProgress
-from smartnet_tui.tui.palette import LookupProvider
-from smartnet_tui.tui.screens.base import BaseScreen
+from smartnet_tui.tui.palette import PALETTE_CSS, LookupProvider
+from smartnet_tui.tui.screens.base import BaseScreen, Colleagues, end_on_hangup, flash
 from smartnet_tui.tui.screens.detail import ContractScreen, DeviceScreen
 from smartnet_tui.tui.screens.history import HistoryScreen
 from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, InventoryScreen
 from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
+from smartnet_tui.tui.widgets.bars import TOAST_CSS
 
 Refresh = Literal["catch_up", "reload"]  # replay other writers' entries / read everything
 
@@ -65,7 +66,10 @@ class SmartnetApp(App[int]):
     CSS_PATH = "app.tcss"
     MODES = {"inventory": InventoryScreen, "contracts": ContractsScreen, "alerts": AlertsScreen}
     DEFAULT_MODE = "alerts"
-    COMMANDS = App.COMMANDS | {LookupProvider}
+    # Only our own palette entries: Textual's system commands (Keys, Maximize, Screenshot,
+    # Theme, a Quit that does not wait for saves) are left out.
+    COMMANDS = {LookupProvider}
+    CSS = PALETTE_CSS + TOAST_CSS
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
 
     BINDINGS = [*APP_BINDINGS]
@@ -96,6 +100,7 @@ class SmartnetApp(App[int]):
         self._quit_requested = False
         self._watch_stamps: dict[Path, tuple[int, int] | None] = {}
         self.keymap_problems: list[str] = []
+        self.colleagues = Colleagues()  # our own journal entries, to announce only others'
         self._saved_scrollbar_renderer: Any = None
         self.ascii = settings.ascii
         # The reference date: fixed by --today, else the local date (rolls over at midnight).
@@ -139,6 +144,8 @@ class SmartnetApp(App[int]):
         self.request_refresh("reload")
         self.set_interval(POLL_SECONDS, self._poll, name="poll")
         self.set_interval(CLOCK_SECONDS, self._check_clock, name="clock")
+        if not self.is_headless:  # a real terminal (never a test's pilot)
+            end_on_hangup(self)
 
     def on_unmount(self) -> None:
         if self._saved_scrollbar_renderer is not None:  # a class attribute: put it back
@@ -241,9 +248,11 @@ class SmartnetApp(App[int]):
             return
         self._read_ok()
         changes, last = result
-        self.sync.journal_id = last
+        since, self.sync.journal_id = self.sync.journal_id, last
         if changes:
             self._apply_in_memory(changes)
+            # who changed what (another writer's entries, not our own)
+            self.run_worker(self.colleagues.announce(self, since, last), group="notice")
 
     def _unreadable(self, exc: BaseException) -> StoreError:
         """Any failure to read as a StoreError naming the file (a bug's exception too: the
@@ -336,6 +345,7 @@ class SmartnetApp(App[int]):
         # entries from the stamp check: replay the journal.
         try:
             if result is not None:
+                self.colleagues.mine(result.entry)
                 self._report_watch_import(paths, result)
         finally:
             self.after_write()
@@ -405,6 +415,7 @@ class SmartnetApp(App[int]):
         elif entry is None:
             self.notify("no changes: the database already holds exactly this", title="import")
         else:
+            self.colleagues.mine(entry)
             n = len(entry["changes"])
             self.notify(f"{n:,} change{'s' * (n != 1)} imported: "
                         f"{changed_line(plan.result)}",
@@ -453,7 +464,9 @@ class SmartnetApp(App[int]):
             self.notify(str(exc), title=f"not saved: {label}", severity="error", timeout=10,
                         markup=False)
         else:
-            self.notify(("undone: " if undo else "saved: ") + label, markup=False, timeout=3)
+            # on the mode line, not a toast: a toast would cover the row just edited
+            flash(self, ("undone: " if undo else "saved: ") + label)
+            self.colleagues.mine(entry)
             if (entry is not None and entry["id"] == self.sync.journal_id + 1
                     and not self._refreshing):
                 # nobody wrote in between: the screens already show this entry
@@ -500,6 +513,10 @@ class SmartnetApp(App[int]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Any) -> Any:
+        """None of Textual's system commands: the palette lists our own (palette.py)."""
+        return iter(())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys of the main screens must not fire behind a dialog.

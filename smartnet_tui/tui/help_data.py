@@ -42,6 +42,20 @@ APP_BINDINGS: list[Binding] = [
 ]
 
 
+# The help screen's own keys (``HelpScreen.BINDINGS``): here, so that ? lists them too.
+HELP_BINDINGS: list[Binding] = [
+    Binding("escape,q,question_mark", "close", "Close", id="help.close",
+            tooltip="Close the help"),
+    Binding("j,down", "down", "Down", show=False, id="help.down"),
+    Binding("k,up", "up", "Up", show=False, id="help.up"),
+    Binding("pagedown,space,ctrl+f", "page_down", "Page down", show=False,
+            id="help.page_down"),
+    Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="help.page_up"),
+    Binding("g,home", "top", "Top", show=False, id="help.top"),
+    Binding("G,end", "bottom", "Bottom", show=False, id="help.bottom"),
+]
+
+
 def _own(cls: type[DOMNode]) -> list[Binding]:
     return [b for b in cls.BINDINGS if isinstance(b, Binding)]
 
@@ -58,6 +72,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Device detail", own(DeviceScreen)),
         ("Contract detail", own(ContractScreen)),
         ("History", own(HistoryScreen)),
+        ("Help (this screen)", list(HELP_BINDINGS)),
         ("Import", own(ImportDialog) + own(Toggle) + own(ImportPreview)),
         ("Dialogs", own(ChoiceModal) + [b for b in own(FormModal) if b.id != "dialog.cancel"]
          + own(ConfirmModal)),

@@ -12,13 +12,45 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from smartnet_tui.tui.components.actions import add_device
 from smartnet_tui.tui.table_sources import clean
 
 if TYPE_CHECKING:
     from smartnet_tui.tui.app import SmartnetApp
 
 MAX_HITS = 30
-SCREENS = (("inventory", "Inventory"), ("contracts", "Contracts"), ("alerts", "Alerts"))
+SCREENS = (
+    ("inventory", "Inventory", "every device with its coverage, PID, site and contracts"),
+    ("contracts", "Contracts", "every contract by urgency: end date, renewal, annual cost, triage"),
+    ("alerts", "Alerts", "what needs action today, most severe first"),
+)
+
+# The palette's border and search icon: Textual draws them in black, which a 16-colour
+# terminal (the ansi-dark theme) shows black on black. The theme's accent instead, in
+# every theme. The app adds this to its CSS.
+PALETTE_CSS = """
+CommandPalette #--input { border: hkey $accent; }
+CommandPalette CommandList { border-bottom: hkey $accent; }
+CommandPalette SearchIcon { color: $accent; }
+"""
+
+
+# What the palette offers besides the screens (label, app action, help).
+ACTIONS = (
+    ("History", "history", "the change journal: who changed what, when (H)"),
+    ("Import files", "import", "import export files, with a preview before writing (i)"),
+    ("Reload the database", "reload", "re-read the database now (ctrl+r)"),
+    ("Undo the last edit", "undo", "undo the last edit made in this session (u)"),
+    ("Help: every key", "help", "every key of every screen, and how to remap them (?)"),
+    ("Quit", "quit", "quit smartnet once pending saves are written (q)"),
+)
+
+
+def looks_like_serial(text: str) -> bool:
+    """One word of letters and digits (dashes allowed), at least 4 long: worth offering to add."""
+    word = text.strip()
+    return (len(word) >= 4 and " " not in word and any(c.isdigit() for c in word)
+            and all(c.isalnum() or c in "-_/" for c in word))
 
 
 def _score(needle: str, hay: str) -> float:
@@ -46,10 +78,12 @@ class LookupProvider(Provider):
         self._contracts = list(estate.contracts)
 
     async def discover(self) -> Hits:
+        """With nothing typed: where to go and what to do (each with its own help)."""
         app: SmartnetApp = self.app  # type: ignore[assignment]
-        for mode, label in SCREENS:
-            yield DiscoveryHit(f"Go to {label}", partial(app.switch_mode, mode),
-                               help="Type a serial, part of one, a hostname or a contract number")
+        for mode, label, what in SCREENS:
+            yield DiscoveryHit(f"Go to {label}", partial(app.switch_mode, mode), help=what)
+        for label, action, what in ACTIONS:
+            yield DiscoveryHit(label, partial(app.run_action, action), help=what)
 
     async def search(self, query: str) -> Hits:
         app: SmartnetApp = self.app  # type: ignore[assignment]
@@ -57,10 +91,13 @@ class LookupProvider(Provider):
         if not q:
             return
         lower, upper = q.lower(), q.upper()
-        for mode, label in SCREENS:
+        for mode, label, what in SCREENS:
             if lower in f"go to {label.lower()}" or lower in label.lower():
                 yield Hit(0.95, Text(f"Go to {label}"), partial(app.switch_mode, mode),
-                          text=f"Go to {label}", help=f"the {label} screen")
+                          text=f"Go to {label}", help=what)
+        for label, action, what in ACTIONS:
+            if lower in label.lower():
+                yield Hit(0.9, Text(label), partial(app.run_action, action), text=label, help=what)
         a = app.analysis
         if a is None:
             return
@@ -110,6 +147,19 @@ class LookupProvider(Provider):
                 k += 1
                 if k >= 10:
                     break
+        if n == 0 and m == 0 and k == 0 and looks_like_serial(q):
+            yield self._unknown_hit(q)
+
+    def _unknown_hit(self, query: str) -> Hit:
+        """A serial nobody knows: say so, and offer to add it to the inventory."""
+        app: SmartnetApp = self.app  # type: ignore[assignment]
+        serial = clean(query.strip().upper())
+        label = Text()
+        label.append("unknown  ", style="dim")
+        label.append(serial, style="bold")
+        label.append("  is in neither the inventory nor any contract", style="yellow")
+        return Hit(0.5, label, partial(add_device, app, serial), text=f"add device {serial}",
+                   help=f"enter: add {serial} to the inventory as a device")
 
     def _device_hit(self, serial: str, score: float) -> Hit:
         app: SmartnetApp = self.app  # type: ignore[assignment]

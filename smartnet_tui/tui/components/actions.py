@@ -174,11 +174,12 @@ def terminate_line(app: SmartnetApp, number: str, index: int) -> None:
                                  "A terminated line no longer covers the device."), done)
 
 
-def add_device(app: SmartnetApp) -> None:
+def add_device(app: SmartnetApp, serial: str = "") -> None:
+    """The add-a-device form (``serial`` filled in, e.g. from the palette's unknown serial)."""
     if app.estate is None:
         return
     fields = [
-        Field("serial", "Serial", "", "required"),
+        Field("serial", "Serial", serial, "required"),
         Field("hostname", "Hostname"),
         Field("pid", "PID", "", "e.g. C9300-48P"),
         Field("site", "Site"),

@@ -127,6 +127,13 @@ class FormModal(ModalScreen[dict[str, str] | None]):
             yield Static(Text(self.help_text), classes="help")
 
     def on_mount(self) -> None:
+        if getattr(self.app, "ascii", False):  # --ascii: the dropdowns' arrows too
+            for arrow in self.query("Select .down-arrow"):
+                if isinstance(arrow, Static):
+                    arrow.update("v")
+            for arrow in self.query("Select .up-arrow"):
+                if isinstance(arrow, Static):
+                    arrow.update("^")
         first = self.query(f"#f-{self.fields[0].name}").first()
         first.focus()
 

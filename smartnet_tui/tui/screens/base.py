@@ -2,18 +2,113 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import atexit
+import os
+import signal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from smartnet_tui.store.db import StoreError
 from smartnet_tui.tui.messages import DataChanged
 from smartnet_tui.tui.sync import Touched
-from smartnet_tui.tui.widgets.bars import ModeBar, SummaryBar
+from smartnet_tui.tui.widgets.bars import FLASH_SECONDS, ModeBar, SummaryBar
 
 if TYPE_CHECKING:
     from smartnet_tui.tui.app import SmartnetApp
+
+
+def flash(app: App[Any], text: str, style: str = "bold", seconds: float = FLASH_SECONDS) -> None:
+    """A short message on the mode line of the screen the user sees (below any dialog) for
+    a few seconds: unlike a toast, it never covers the table's rows."""
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, BaseScreen):
+            bars = screen.query(ModeBar)
+            if bars:
+                bars.first().flash(text, style, seconds)
+                return
+    app.notify(text, markup=False, timeout=seconds)
+
+
+def end_on_hangup(app: SmartnetApp, grace: float = 5.0) -> None:
+    """SIGTERM ends the app the way ``q`` does (a pending save is written first, for at most
+    ``grace`` seconds) and the exit handlers run: ``--demo`` removes its throw-away
+    database. SIGHUP (a dropped SSH link) does the same without the terminal: Textual's
+    shutdown would block for good writing to a terminal that is gone, so once the saves
+    are written the exit handlers run and the process ends. Later signals change nothing.
+    Call from the running app (``on_mount``)."""
+    loop = asyncio.get_running_loop()
+    received: list[int] = []
+
+    def hung_up(deadline: float) -> None:
+        if app.sync.writes_pending and loop.time() < deadline:
+            loop.call_later(0.05, hung_up, deadline)
+            return
+        app.sync.close()
+        atexit._run_exitfuncs()  # noqa: SLF001 - the exit handlers, as a normal exit runs them
+        os._exit(128 + signal.SIGHUP)
+
+    def ended(signum: int) -> None:
+        received.append(signum)
+        if len(received) > 1:
+            return
+        if signum == signal.SIGHUP:
+            hung_up(loop.time() + grace)
+            return
+        app.call_later(app.action_quit)
+        app.set_timer(grace, lambda: app.exit(128 + signum), name="hangup")
+
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, ended, sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, Windows
+            return
+
+
+class Colleagues:
+    """A short notice (who, what) when another writer's journal entries are applied.
+
+    The app tells it the entries it wrote itself (``mine``), so that only other writers'
+    (a colleague's smartnet, a cron import) are announced after a catch-up."""
+
+    SECONDS = 8.0
+
+    def __init__(self) -> None:
+        self.own: set[int] = set()
+
+    def mine(self, entry: Mapping[str, Any] | None) -> None:
+        if entry is not None and isinstance(entry.get("id"), int):
+            self.own.add(entry["id"])
+
+    def others(self, entries: Sequence[Mapping[str, Any]], since: int) -> list[Mapping[str, Any]]:
+        return [e for e in entries
+                if isinstance(e.get("id"), int) and e["id"] > since and e["id"] not in self.own]
+
+    @staticmethod
+    def notice(entries: Sequence[Mapping[str, Any]]) -> str:
+        """``ana: triage 1000 -> renew`` (the newest), ``+2 more (H)`` when several."""
+        last = entries[-1]
+        action = str(last.get("action", "")).removeprefix("tui: ")
+        text = f"{last.get('who') or 'someone'} changed: {action}"
+        if len(entries) > 1:
+            text += f" (+{len(entries) - 1} more: H)"
+        return text
+
+    async def announce(self, app: SmartnetApp, since: int, last: int) -> None:
+        """Read the entries after ``since`` (on the I/O thread) and show other writers'."""
+        count = max(last - since, 1)
+        try:
+            entries = await asyncio.wrap_future(
+                app.sync.read(lambda store: store.history(min(count + 5, 100))))
+        except StoreError:
+            return  # the change is on screen already; only the notice is lost
+        others = self.others(entries, since)
+        if others:
+            flash(app, self.notice(others), style="bold cyan", seconds=self.SECONDS)
 
 
 class BaseScreen(Screen[None]):

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from smartnet_tui.tui.components.actions import (
     CONTRACT_CANCEL,
@@ -28,8 +29,14 @@ from smartnet_tui.tui.components.actions import (
     edit_triage,
     renew_contract,
 )
-from smartnet_tui.tui.screens.base import BaseScreen
-from smartnet_tui.tui.table_sources import AlertSource, ContractSource, DeviceSource, Source
+from smartnet_tui.tui.screens.base import BaseScreen, flash
+from smartnet_tui.tui.table_sources import (
+    AlertSource,
+    ContractSource,
+    DeviceSource,
+    Source,
+    clean,
+)
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
@@ -44,6 +51,19 @@ class FilterInput(Input):
     FilterInput:focus { border: none; }
     FilterInput.-shown { display: block; }
     """
+
+
+# Keys that work on one of the tables, and where: pressed on another table they say so
+# in one line instead of doing nothing (binding id, what it does, where it works).
+ELSEWHERE: tuple[tuple[Binding, str, str], ...] = (
+    (DEVICE_STATUS, "status", "devices: press 1, or open a device"),
+    (DEVICE_CRITICALITY, "criticality", "devices: press 1, or open a device"),
+    (CONTRACT_TRIAGE, "triage", "contracts: press 2, or open a contract"),
+    (CONTRACT_RENEW, "renew", "contracts: press 2, or open a contract"),
+    (CONTRACT_CANCEL, "cancel", "contracts: press 2, or open a contract"),
+    (Binding("v", "", "", id="alerts.severity"), "severity filter", "alerts: press 3"),
+    (Binding("f", "", "", id="alerts.kind"), "kind filter", "alerts: press 3"),
+)
 
 
 class TableScreen(BaseScreen):
@@ -74,8 +94,13 @@ class TableScreen(BaseScreen):
         table = RecordTable(self.source, id="table", empty_text=self.empty_text())
         table.ascii = self.sapp.ascii
         yield table
+        yield from self.compose_below()
         yield FilterInput(placeholder="filter (escape clears)", id="filter")
         yield from self.compose_footer()
+
+    def compose_below(self) -> ComposeResult:
+        """Widgets between the table and the filter line (none by default)."""
+        yield from ()
 
     def empty_text(self) -> str:
         analysis = self.sapp.analysis
@@ -105,7 +130,10 @@ class TableScreen(BaseScreen):
             self.source = self.SOURCE(self.sapp.analysis)
             self._copy_source_state()
         else:
-            self.source.invalidate(set(touched.serials) | set(touched.contracts))
+            keys = set(touched.serials) | set(touched.contracts)
+            self.source.invalidate(keys)
+            # an edit may lengthen a value: its column widens to show it whole
+            table.measure([k for k in keys if self.source.exists(k)])
         self._resort()
         super().data_changed(touched)
         if touched is None:
@@ -214,6 +242,27 @@ class TableScreen(BaseScreen):
             return False
         return True
 
+    def on_key(self, event: events.Key) -> None:
+        """A key bound on another table (none of this screen's bindings took it): say where
+        it works, in one line, instead of doing nothing."""
+        if self.query_one(FilterInput).has_focus:
+            return
+        hint = self.elsewhere_hint(event.key)
+        if hint:
+            event.stop()
+            flash(self.app, hint, style="bold yellow")
+
+    def elsewhere_hint(self, key: str) -> str | None:
+        own = {b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id}
+        keymap: dict[str, str] = dict(getattr(self.app, "_keymap", {}) or {})
+        for binding, what, where in ELSEWHERE:
+            if binding.id in own:
+                continue
+            keys = keymap.get(binding.id or "", binding.key).split(",")
+            if key in keys:
+                return f"{key} ({what}) is for {where}"
+        return None
+
 
 class InventoryScreen(TableScreen):
     """Every device in the inventory with its coverage."""
@@ -292,10 +341,29 @@ class AlertsScreen(TableScreen):
                 tooltip="Show only alerts of the highlighted kind (again: all kinds)"),
     ]
 
+    DEFAULT_CSS = """
+    AlertsScreen #reason { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self.min_severity: str | None = None
         self.kind: str | None = None
+
+    def compose_below(self) -> ComposeResult:
+        yield Static(id="reason")
+
+    @on(RecordTable.Highlighted, "#table")
+    def _show_reason(self, event: RecordTable.Highlighted) -> None:
+        """The highlighted alert whole, wrapped under the table: its subject, kind and reason
+        (a long reason is cut in the table's column)."""
+        alert = self.source.alert(event.key or "")  # type: ignore[attr-defined]
+        t = Text()
+        if alert is not None:
+            t.append(clean(alert.subject), style="bold")
+            t.append(f" {alert.kind}: ", style="dim")
+            t.append(clean(alert.reason or alert.message))
+        self.query_one("#reason", Static).update(t)
 
     def _copy_source_state(self) -> None:
         src = self.source
