@@ -25,6 +25,7 @@ from smartnet_tui.cli import (
     quote_command,
     request_command,
     timeline_command,
+    worklist_command,
 )
 from smartnet_tui.config import DEMO_TODAY, Settings
 from smartnet_tui.domain.dates import DateOrder
@@ -186,6 +187,8 @@ def build_parser(check_values: bool = True) -> _Parser:
                                lambda q: _add_common(q, suppress=True, check=check_values),
                                check_values)
     timeline_command.add_arguments(cmd("timeline", timeline_command.HELP), check_values)
+    worklist_command.add_worklist_arguments(cmd("worklist", worklist_command.WORKLIST_HELP))
+    worklist_command.add_triage_arguments(cmd("triage", worklist_command.TRIAGE_HELP))
     return p
 
 

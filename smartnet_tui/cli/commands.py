@@ -22,12 +22,12 @@ from smartnet_tui.cli import (
     quote_command,
     request_command,
     timeline_command,
+    worklist_command,
 )
 from smartnet_tui.cli.fetch_command import cmd_fetch
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.engine import Analysis, Policy
-from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES
 from smartnet_tui.imports.diff import COUNT_KEYS, describe_records, summary_line
 from smartnet_tui.imports.planner import change_lines, import_files, orphans_line, outcome_line
 from smartnet_tui.store.db import Store, StoreError
@@ -51,6 +51,8 @@ def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         "quote": quote_command.cmd_quote,
         "plan": plan_command.cmd_plan,
         "timeline": timeline_command.cmd_timeline,
+        "worklist": worklist_command.cmd_worklist,
+        "triage": worklist_command.cmd_triage,
     }[command]
     return handler(args, settings)
 
@@ -204,10 +206,7 @@ def import_json(result: Any, dry_run: bool) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ report
-WORKLIST_COLUMNS = [
-    "contract", "renewal", "contract_end", "days_left", "service_level", "reseller",
-    "serial", "pid", "hostname", "site", "device_status", "line_end", "recommendation",
-]
+WORKLIST_COLUMNS = list(worklist_command.PARTNER_COLUMNS)
 
 
 def _analysis(settings: Settings) -> Analysis:
@@ -233,7 +232,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-WORKLIST_DATE_COLUMNS = ("contract_end", "line_end")
+WORKLIST_DATE_COLUMNS = worklist_command.PARTNER_DATE_COLUMNS
 
 
 def _report_xlsx(args: argparse.Namespace, settings: Settings) -> int:
@@ -251,86 +250,10 @@ def _report_xlsx(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _recommendation(analysis: Analysis, serial: str, renewal: str) -> str:
-    dev = analysis.estate.devices.get(serial)
-    if renewal == "renewed":
-        return "renewed"
-    if dev is None:
-        return "check: not in inventory"
-    if dev.status != "active":
-        return f"drop: {dev.status}"
-    eox = analysis.estate.eox_for(serial)
-    today = analysis.policy.today
-    if eox and eox.end_of_contract_renewal and eox.end_of_contract_renewal < today:
-        return "refresh: past end of contract renewal"
-    if eox and eox.last_date_of_support and eox.last_date_of_support < today:
-        return "refresh: past last date of support"
-    return "renew"
-
-
-def worklist_rows(analysis: Analysis, everything: bool = False) -> list[dict[str, Any]]:
-    rows = []
-    estate = analysis.estate
-    for c in json_views.contracts_by_urgency(analysis):
-        st = analysis.contract_status[c.number]
-        if not everything and st.renewal not in OPEN_RENEWAL_STATUSES:
-            continue
-        for ln in sorted(estate.lines_by_contract.get(c.number, ()), key=lambda x: x.serial):
-            if ln.terminated:
-                continue
-            dev = estate.devices.get(ln.serial)
-            rows.append({
-                "contract": c.number,
-                "renewal": st.renewal,
-                "contract_end": st.end.isoformat() if st.end else "",
-                "days_left": st.days_left,
-                "service_level": ln.service_level.code if ln.service_level else "",
-                "reseller": c.reseller or "",
-                "serial": ln.serial,
-                "pid": dev.pid if dev and dev.pid else "",
-                "hostname": dev.hostname if dev and dev.hostname else "",
-                "site": dev.site if dev and dev.site else "",
-                "device_status": dev.status if dev else "not in inventory",
-                "line_end": ln.end.isoformat(),
-                "recommendation": _recommendation(analysis, ln.serial, st.renewal),
-            })
-    return rows
-
-
-def _md(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_report(analysis: Analysis, everything: bool = False) -> str:
-    p = analysis.policy
-    out = [f"# SMARTnet renewal worklist, {p.today}", ""]
-    out.append(f"Due: ends within {p.due_days} days. Review: within {p.review_days} days.")
-    out.append("")
-    out.append("| Contract | Renewal | End | Days left | Level | Serials | Annual cost | Reseller |")
-    out.append("|---|---|---|--:|---|--:|--:|---|")
-    chosen = []
-    for c in json_views.contracts_by_urgency(analysis):
-        st = analysis.contract_status[c.number]
-        if not everything and st.renewal not in OPEN_RENEWAL_STATUSES:
-            continue
-        chosen.append(c)
-        cost = f"{st.annual_cost:,.2f} {c.currency or ''}".strip() if st.annual_cost is not None else ""
-        out.append(f"| {_md(c.number)} | {st.renewal} | {st.end or ''} | {st.days_left if st.days_left is not None else ''} "
-                   f"| {_md(c.level.code if c.level else '')} | {len(st.serials)} | {cost} | {_md(c.reseller)} |")
-    rows = worklist_rows(analysis, everything)
-    for c in chosen:
-        mine = [r for r in rows if r["contract"] == c.number]
-        out += ["", f"## {_md(c.number)}", ""]
-        if not mine:
-            out.append("No active lines.")
-            continue
-        out.append("| Serial | PID | Hostname | Site | Status | Line end | Recommendation |")
-        out.append("|---|---|---|---|---|---|---|")
-        for r in mine:
-            out.append(f"| {_md(r['serial'])} | {_md(r['pid'])} | {_md(r['hostname'])} | {_md(r['site'])} "
-                       f"| {r['device_status']} | {r['line_end']} | {r['recommendation']} |")
-    out.append("")
-    return "\n".join(out)
+# The partner sheet (report --csv/--xlsx/--markdown) follows the domain's renewals and
+# their lines' dispositions: cli/worklist_command.py builds it, as it builds `worklist`.
+worklist_rows = worklist_command.partner_rows
+markdown_report = worklist_command.partner_markdown
 
 
 def plain_report(analysis: Analysis) -> str:
