@@ -8,6 +8,7 @@ contract it refreshes, and everything else reads the result from the analysis.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -171,6 +172,23 @@ def resolve_triage(contract: Contract, ordered: Sequence[tuple[date, str]]) -> d
 def legacy_to_renewal(legacy: Triage, end: date) -> Triage:
     state = LEGACY_TRIAGE_STATES.get(legacy.state, legacy.state)
     return Triage(state, legacy.owner, legacy.note, legacy.updated, end, legacy.history)
+
+
+def pin_contract_triage(contract: Contract, renewals: Sequence[Renewal]) -> Contract:
+    """The contract with its contract-level triage (older data files) moved onto the
+    renewal it applies to (see :func:`resolve_triage`; ``renewals``: the contract's, in
+    worklist order), so that it stays with that renewal. An edit that moves the contract's
+    end (a renewal recorded by extending the contract) pins it first: the new renewal then
+    starts at ``to review``, as it must, instead of inheriting the old triage."""
+    if contract.triage is None:
+        return contract
+    kept = {t.end: t for t in contract.renewal_triage if t.end is not None}
+    for r in renewals if not kept else ():
+        if r.status in (*OPEN_RENEWAL_STATUSES, "ok"):
+            kept[r.end] = legacy_to_renewal(contract.triage, r.end)
+            break
+    triages = tuple(kept[e] for e in sorted(kept))
+    return replace(contract, triage=None, renewal_triage=triages)
 
 
 # --------------------------------------------------------------------------- renewals

@@ -30,7 +30,7 @@ from smartnet_tui.domain.model import (
     Triage,
     TriageEvent,
 )
-from smartnet_tui.domain.renewals import legacy_to_renewal
+from smartnet_tui.domain.renewals import pin_contract_triage
 
 DISPOSITION_KEYS = ("renew", "renewed", "drop", "replace", "blocked")  # `counts` key order
 
@@ -172,17 +172,7 @@ def set_renewal_triage(
 
 def pin_legacy_triage(analysis: Analysis, contract: Contract) -> Contract:
     """The contract with its contract-level triage (older data files) moved onto the renewal
-    it applies to today (see :func:`~smartnet_tui.domain.renewals.resolve_triage`), so that
-    it stays with that renewal. An edit that moves the contract's end (a renewal recorded
-    by extending the contract) should pin it first: the new renewal then starts at
-    ``to review``, as it must, instead of inheriting the old triage."""
-    if contract.triage is None:
-        return contract
-    kept = {t.end: t for t in contract.renewal_triage if t.end is not None}
+    it applies to today, so that it stays with that renewal (see
+    :func:`~smartnet_tui.domain.renewals.pin_contract_triage`)."""
     st = analysis.contract_status.get(contract.number)
-    for r in st.renewals if st is not None and not kept else ():
-        if r.status in (*OPEN_RENEWAL_STATUSES, "ok"):
-            kept[r.end] = legacy_to_renewal(contract.triage, r.end)
-            break
-    triages = tuple(kept[e] for e in sorted(kept))
-    return replace(contract, triage=None, renewal_triage=triages)
+    return pin_contract_triage(contract, st.renewals if st is not None else ())
