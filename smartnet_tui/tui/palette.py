@@ -32,6 +32,9 @@ PALETTE_CSS = """
 CommandPalette #--input { border: hkey $accent; }
 CommandPalette CommandList { border-bottom: hkey $accent; }
 CommandPalette SearchIcon { color: $accent; }
+App.-ascii CommandPalette #--input { border: ascii $accent; }
+App.-ascii CommandPalette #--input.--list-visible { border-bottom: none; }
+App.-ascii CommandList { border-bottom: ascii $accent; }
 """
 
 

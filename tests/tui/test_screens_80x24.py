@@ -279,16 +279,20 @@ async def test_palette_unknown_serial_says_so_and_offers_to_add_it(app):
         assert app.screen.values()["serial"] == "ZZZ9999"
 
 
-async def test_palette_border_and_icon_are_visible_in_sixteen_colours(monkeypatch, settings):
+@pytest.mark.parametrize("ascii_", [False, True], ids=["unicode", "ascii"])
+async def test_palette_border_and_icon_are_visible_in_sixteen_colours(monkeypatch, settings,
+                                                                      ascii_):
     monkeypatch.setenv("TERM", "xterm")
     monkeypatch.delenv("COLORTERM", raising=False)
-    app = SmartnetApp(settings)
+    app = SmartnetApp(replace(settings, ascii=ascii_))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot)
         assert app.theme == "ansi-dark"
         palette = await open_palette(pilot)
         box = palette.query_one("#--input")
         edge, colour = box.styles.border_top
+        assert edge and colour.rgb != (0, 0, 0) and colour.a > 0
+        edge, colour = palette.query_one("CommandList").styles.border_bottom
         assert edge and colour.rgb != (0, 0, 0) and colour.a > 0
         icon = palette.query_one(SearchIcon)
         assert icon.styles.color.rgb != (0, 0, 0)
