@@ -58,8 +58,8 @@ async def test_no_color_shows_the_selected_row_in_reverse(monkeypatch, settings)
         assert key
         lines = _segments(app)
         row = next(line for line in lines if key in "".join(s.text for s in line))
-        marked = [s for s in row if s.text.strip() and s.style is not None and s.style.reverse]
-        assert marked, f"the cursor row {key} is not shown in reverse"
+        cell = next(s for s in row if key in s.text)  # the row's own text, not the scrollbar
+        assert cell.style is not None and cell.style.reverse, f"{key} is not in reverse video"
         other = next(line for line in lines
                      if "".join(s.text for s in line).startswith("FOC") and key not in
                      "".join(s.text for s in line))
@@ -72,3 +72,29 @@ async def test_with_colours_the_theme_still_colours(settings):
         await wait_loaded(pilot)
         cells = list(_text_cells(_segments(app)))
         assert any(s.style.color is not None and not s.style.color.is_default for s in cells)
+
+
+async def test_no_color_marks_the_highlighted_choice_of_a_dialog(monkeypatch, settings):
+    """Textual draws an option's reverse video by swapping colours, which NO_COLOR drops:
+    the highlighted choice must still stand out (underlined), the others not."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = SmartnetApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("s")  # the device status dialog: active (current), spare, ...
+        await pilot.pause()
+        lines = _segments(app)
+
+        def cell(text: str) -> Segment:  # the option's own segment, inside the dialog's border
+            return next(s for line in lines if any(x.text == "│" for x in line)
+                        for s in line if s.text.strip() == text)
+
+        assert cell("active  (current)").style.underline
+        assert not cell("spare").style.underline
+        await pilot.press("down")
+        await pilot.pause()
+        lines = _segments(app)
+        assert cell("spare").style.underline
+        assert not cell("active  (current)").style.underline
