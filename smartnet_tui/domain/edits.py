@@ -34,6 +34,7 @@ from smartnet_tui.domain.model import (
     normalise_serial,
 )
 from smartnet_tui.domain.money import AmountError, parse_amount
+from smartnet_tui.domain.renewals import pin_contract_triage
 
 
 class EditError(ValueError):
@@ -110,11 +111,17 @@ def renew(
     if old_end is not None and new_end <= old_end:
         raise EditError(f"the new end must be after the current end {old_end}")
     if not new_number:
+        # Extend the renewal ending old_end (the most urgent one): its own-dated lines, and
+        # the contract's end only when its undated lines are in it (a firewall line ending
+        # before its contract moves alone). An old contract-level triage stays with the
+        # renewal it was for, so the moved end starts at "to review" (issue 8).
+        c = pin_contract_triage(c, st.renewals if st is not None else ())
         lines = tuple(
             replace(ln, end=new_end) if ln.status != "terminated" and ln.end == old_end else ln
             for ln in c.lines
         )
-        return [PutContract(replace(c, end=new_end, lines=lines, status="active"))]
+        end = new_end if c.end is None or c.end == old_end else c.end
+        return [PutContract(replace(c, end=end, lines=lines, status="active"))]
     if new_number in estate.contracts:
         raise EditError(f"contract {new_number} already exists")
     serials = st.serials if st is not None else tuple(ln.serial for ln in c.lines)

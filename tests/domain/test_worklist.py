@@ -10,7 +10,7 @@ import pytest
 from helpers import TODAY, analyse, con, days, dev, eox, ln
 
 from smartnet_tui.domain.changes import apply_changes
-from smartnet_tui.domain.edits import EditError
+from smartnet_tui.domain.edits import EditError, renew
 from smartnet_tui.domain.model import Triage, TriageEvent
 from smartnet_tui.domain.worklist import (
     count_by_state,
@@ -170,3 +170,19 @@ def test_triage_state_accepts_any_case():
 
 def test_reference_date():
     assert TODAY == date(2026, 12, 1)
+
+
+def test_extending_the_most_urgent_renewal_moves_its_lines_alone_and_starts_at_to_review():
+    # edits.renew extends the contract's most urgent renewal: a firewall line ending before
+    # its contract moves alone, and an old contract-level triage stays with the old end
+    c = con("C1", ln("FW", end=days(30)), ln("SW"), end=days(200),
+            triage=Triage("renew", "ana", "asked Acme"))
+    a = analyse([dev("FW"), dev("SW")], [c])
+    (change,) = renew(a, "C1", days(395))
+    assert change.contract.end == days(200)
+    assert [x.end for x in change.contract.lines] == [days(395), None]
+    apply(a, [change])
+    assert [(r.end, r.state) for r in a.contract_status["C1"].renewals] == [
+        (days(200), "to review"), (days(395), "to review")]
+    assert [(t.end, t.state, t.note) for t in change.contract.renewal_triage] == [
+        (days(30), "quote requested", "asked Acme")]
