@@ -16,7 +16,13 @@ from smartnet_tui.imports.planner import import_files
 from smartnet_tui.store.db import Store
 from smartnet_tui.tui.app import SmartnetApp
 from smartnet_tui.tui.components.scenario import active
-from smartnet_tui.tui.screens.planner import PlannerScreen, plan_groups, shift_months
+from smartnet_tui.tui.screens.planner import (
+    PlannerScreen,
+    group_of,
+    open_planner,
+    plan_groups,
+    shift_months,
+)
 
 from .conftest import wait_loaded
 
@@ -93,3 +99,29 @@ async def test_the_plan_follows_the_target(sample_settings):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PlannerScreen)
+
+
+async def test_opened_from_contracts_on_the_contract_under_the_cursor(sample_settings):
+    app = SmartnetApp(sample_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        key = app.screen.query_one("#table").cursor_key
+        assert key in app.estate.contracts
+        open_planner(app)
+        await pilot.pause()
+        assert isinstance(app.screen, PlannerScreen)
+        assert app.screen.group == group_of(app.analysis, key)
+        await pilot.press("escape")
+        # a contract named: its group, here the EUR co-term candidates
+        open_planner(app, "204419902")
+        await pilot.pause()
+        assert app.screen.group == SNT_EUR
+        await pilot.press("escape")
+        # nothing to go by: pick the group from a list
+        open_planner(app, "")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second group: SNTP, Computacenter, GBP
+        await pilot.pause()
+        assert app.screen.group == ("SNTP", "Computacenter", "GBP")

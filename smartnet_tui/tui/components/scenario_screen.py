@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from smartnet_tui.domain.planning import PlanError
 from smartnet_tui.domain.whatif import WhatIf, losing_by_criticality, parse_drop
-from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, Field, FormModal
+from smartnet_tui.tui.components.dialogs import ConfirmModal, Field, FormModal
 from smartnet_tui.tui.components.scenario import (
     active,
     apply_scenario,
@@ -31,7 +31,7 @@ from smartnet_tui.tui.components.scenario import (
     start_scenario,
 )
 from smartnet_tui.tui.screens.base import BaseScreen
-from smartnet_tui.tui.screens.planner import PlannerScreen, plan_groups
+from smartnet_tui.tui.screens.planner import open_planner
 from smartnet_tui.tui.sync import Touched
 from smartnet_tui.tui.table_sources import clean
 from smartnet_tui.tui.widgets.bars import ModeBar
@@ -181,20 +181,7 @@ class ScenarioScreen(BaseScreen):
             lambda v: self._edit(v, "retire"))
 
     def action_coterm(self) -> None:
-        analysis = self.sapp.analysis
-        if analysis is None:
-            return
-        groups = plan_groups(analysis)
-        if not groups:
-            self.sapp.notify("no renewal with a line to renew", severity="warning")
-            return
-        by_label = dict(groups)
-
-        def chosen(label: str | None) -> None:
-            if label is not None and label in by_label:
-                self.app.push_screen(PlannerScreen(by_label[label]))
-
-        self.app.push_screen(ChoiceModal("Co-term which group?", list(by_label)), chosen)
+        open_planner(self.sapp, contract="")  # "": no cursor here, pick the group
 
     def action_undo_edit(self) -> None:
         st = active(self.sapp)

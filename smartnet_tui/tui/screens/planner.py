@@ -9,8 +9,10 @@ allows credits, ``s`` sets this target in the what-if scenario, ``escape`` goes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.planning import CotermPlan, add_months, coterm_plan
+from smartnet_tui.tui.components.dialogs import ChoiceModal
 from smartnet_tui.tui.components.scenario import set_scenario_coterm
 from smartnet_tui.tui.screens.base import BaseScreen
 from smartnet_tui.tui.sync import Touched
@@ -239,3 +242,51 @@ def totals_text(plan: CotermPlan) -> Text:
 
 def group_labels(groups: Sequence[tuple[str, Group]]) -> list[str]:
     return [label for label, _ in groups]
+
+
+def group_of(analysis: Analysis, number: str) -> Group | None:
+    """The co-term group of a contract's first renewal (worklist order) with a line to renew."""
+    st = analysis.contract_status.get(number)
+    for r in st.renewals if st is not None else ():
+        if r.service_level and any(ln.disposition == "renew" for ln in r.lines):
+            return (r.service_level, r.reseller, r.currency)
+    return None
+
+
+def contract_under_cursor(screen: Any, analysis: Analysis) -> str | None:
+    """The contract of the row under the cursor of the screen's table (Contracts, the
+    Worklist: a key that is a contract number, or starts with one), if any."""
+    for table in screen.query("#table"):
+        key = getattr(table, "cursor_key", None)
+        if not isinstance(key, str) or not key:
+            continue
+        for candidate in (key, *re.split(r"[\x1f:|@ ]", key)[:1]):
+            if candidate in analysis.estate.contracts:
+                return candidate
+    return None
+
+
+def open_planner(app: Any, contract: str | None = None) -> None:
+    """Open the co-term planner: on the group of ``contract`` (else of the contract under
+    the cursor, on Contracts or the Worklist), else on a group picked from a list."""
+    analysis = app.analysis
+    if analysis is None:
+        app.notify("the database is not loaded yet", severity="warning")
+        return
+    if contract is None:
+        contract = contract_under_cursor(app.screen, analysis)
+    group = group_of(analysis, contract) if contract else None
+    if group is not None:
+        app.push_screen(PlannerScreen(group))
+        return
+    groups = plan_groups(analysis)
+    if not groups:
+        app.notify("no renewal has a line to renew", severity="warning")
+        return
+    by_label = dict(groups)
+
+    def chosen(label: str | None) -> None:
+        if label is not None and label in by_label:
+            app.push_screen(PlannerScreen(by_label[label]))
+
+    app.push_screen(ChoiceModal("Co-term planner: which group?", list(by_label)), chosen)
