@@ -254,12 +254,12 @@ class SmartnetApp(App[int]):
             # who changed what (another writer's entries, not our own)
             self.run_worker(self.colleagues.announce(self, since, last), group="notice")
 
-    def _unreadable(self, exc: BaseException) -> StoreError:
-        """Any failure to read as a StoreError naming the file (a bug's exception too: the
-        app says what happened and stays open, read-only, rather than die with a traceback)."""
+    def _unreadable(self, exc: BaseException, doing: str = "read") -> StoreError:
+        """Any failure to read (or write) as a StoreError naming the file (a bug's exception
+        too: the app says what happened and stays open rather than die with a traceback)."""
         if isinstance(exc, StoreError):
             return exc
-        return StoreError(f"{self.settings.db_path}: cannot read the database "
+        return StoreError(f"{self.settings.db_path}: cannot {doing} the database "
                           f"({type(exc).__name__}: {exc})")
 
     def _read_failed(self, exc: StoreError) -> None:
@@ -390,6 +390,8 @@ class SmartnetApp(App[int]):
 
     def confirm_import(self, plan: Any) -> None:
         """Write a previewed import in the background; the screens follow the journal."""
+        if self._refused_read_only():
+            return
         order, today = self.settings.date_order, self.today()
         fut = self.sync.write(lambda store: write_import(store, plan, order, today))
         self.run_worker(self._import_written(plan, fut), group="write")
@@ -397,9 +399,9 @@ class SmartnetApp(App[int]):
     async def _import_written(self, plan: Any, fut: Future[Any]) -> None:
         try:
             entry, replanned = await asyncio.wrap_future(fut)
-        except StoreError as exc:
-            self.notify(str(exc), title="not imported (nothing written)", severity="error",
-                        timeout=10, markup=False)
+        except Exception as exc:  # noqa: BLE001 - said, never a traceback
+            self.notify(str(self._unreadable(exc, "write")), title="not imported (nothing written)",
+                        severity="error", timeout=10, markup=False)
             self.after_write()
             return
         if replanned is not None:
@@ -455,7 +457,8 @@ class SmartnetApp(App[int]):
                        backward: list[Change], label: str, undo: bool) -> None:
         try:
             entry = await asyncio.wrap_future(fut)
-        except StoreError as exc:
+        except Exception as exc:  # noqa: BLE001 - StoreError or a bug: said, never a traceback
+            exc = self._unreadable(exc, "write")
             # a conflict means another writer got in first: the catch-up shows their version
             if self.estate is not None and still_applied(self.estate, changes):
                 self._apply_in_memory(backward)

@@ -118,6 +118,22 @@ async def test_a_database_broken_while_open_refuses_edits_and_keeps_the_data_sho
     assert filled_db.read_bytes() == broken
 
 
+async def test_an_unexpected_failure_while_saving_is_said_not_a_traceback(app, monkeypatch):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(app.store, "apply", broken)
+        dev = app.estate.devices["FOC0001AAAA"]
+        assert app.submit([PutDevice(replace(dev, status="spare"))], "status spare")
+        assert await wait_until(pilot, lambda: any("not saved" in m and "disk on fire" in m
+                                                   for m in messages(app))), messages(app)
+        assert app.estate.devices["FOC0001AAAA"].status == "active"  # rolled back
+        assert app.is_running
+
+
 async def test_a_journal_entry_that_is_not_a_mapping_is_said_in_history(app, filled_db):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot)
