@@ -162,6 +162,8 @@ class CotermPlan:
 
     @property
     def reason(self) -> str:
+        if self.target is None:
+            return "no line to renew: nothing to propose"
         return PROPOSAL_REASON if self.proposed else "given"
 
 
