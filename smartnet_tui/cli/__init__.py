@@ -19,19 +19,20 @@ from smartnet_tui import __version__
 from smartnet_tui.cli import (
     check_command,
     commands,
+    completion_command,
     fetch_command,
     lookup_command,
     plan_command,
     quote_command,
     request_command,
+    settings_command,
     timeline_command,
     worklist_command,
 )
-from smartnet_tui.config import DEMO_TODAY, Settings
-from smartnet_tui.domain.dates import DateOrder
+from smartnet_tui.config import DEMO_TODAY, ConfigError, Settings, flags_from, resolve
 from smartnet_tui.domain.display import inert
 from smartnet_tui.imports.demo import make_demo_db
-from smartnet_tui.store.db import StoreError, default_db_path
+from smartnet_tui.store.db import StoreError
 
 EXIT_USAGE = 2
 
@@ -99,11 +100,11 @@ def _add_common(p: argparse.ArgumentParser, suppress: bool, check: bool) -> None
                    help="database file (default: $SMARTNET_DB, else the XDG data directory)")
     g.add_argument("--today", type=_today if check else str, default=d(None), metavar="YYYY-MM-DD",
                    help="reference date (default: $SMARTNET_TODAY, else the local date)")
-    g.add_argument("--due-days", type=_days if check else str, default=d(60), metavar="N",
-                   help="contracts ending within N days are due (default 60)")
-    g.add_argument("--review-days", type=_days if check else str, default=d(120), metavar="N",
-                   help="contracts ending within N days are in review (default 120)")
-    g.add_argument("--date-order", choices=["mdy", "dmy"] if check else None, default=d("mdy"),
+    g.add_argument("--due-days", type=_days if check else str, default=d(None), metavar="N",
+                   help="contracts ending within N days are due (default 60; see smartnet config)")
+    g.add_argument("--review-days", type=_days if check else str, default=d(None), metavar="N",
+                   help="contracts ending within N days are in review (default 120; see smartnet config)")
+    g.add_argument("--date-order", choices=["mdy", "dmy"] if check else None, default=d(None),
                    help="order of numeric dates like 03/04/2026 in source files (default mdy)")
     g.add_argument("--demo", action="store_true", default=d(False),
                    help=f"use the bundled sample estate on {DEMO_TODAY} (a throw-away database)")
@@ -129,6 +130,7 @@ def build_parser(check_values: bool = True) -> _Parser:
                     help="re-import these source files whenever they change")
     ui.add_argument("--no-mouse", action="store_true", help="send no mouse tracking (plain SSH)")
     ui.add_argument("--ascii", action="store_true", help="ASCII borders for poor terminals")
+    ui.add_argument("--theme", metavar="NAME", help="colour theme (default: automatic; see smartnet config)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def cmd(name: str, help: str) -> _Parser:
@@ -187,30 +189,21 @@ def build_parser(check_values: bool = True) -> _Parser:
                                lambda q: _add_common(q, suppress=True, check=check_values),
                                check_values)
     timeline_command.add_arguments(cmd("timeline", timeline_command.HELP), check_values)
+    settings_command.add_arguments(cmd("config", settings_command.HELP))
+    completion_command.add_arguments(cmd("completion", completion_command.HELP))
     worklist_command.add_worklist_arguments(cmd("worklist", worklist_command.WORKLIST_HELP))
     worklist_command.add_triage_arguments(cmd("triage", worklist_command.TRIAGE_HELP))
     return p
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    today = args.today
-    if today is None and os.environ.get("SMARTNET_TODAY"):
-        try:
-            today = date.fromisoformat(os.environ["SMARTNET_TODAY"])
-        except ValueError:
-            raise UsageError(f"SMARTNET_TODAY={os.environ['SMARTNET_TODAY']!r} is not a date (YYYY-MM-DD)") from None
-    if args.demo:
-        db = make_demo_db()
-        today = today or DEMO_TODAY
-    else:
-        db = args.db or default_db_path()
-    return Settings(
-        db_path=db,
-        today=today,
-        due_days=args.due_days,
-        review_days=args.review_days,
-        date_order=DateOrder(args.date_order),
-        demo=args.demo,
+    """Flags win, then the environment, then the config file (smartnet_tui.config.resolve)."""
+    try:
+        effective = resolve(flags_from(args))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return effective.settings(
+        demo_db=make_demo_db() if args.demo else None,
         watch=tuple(getattr(args, "watch", ()) or ()),
         mouse=not getattr(args, "no_mouse", False),
         ascii=getattr(args, "ascii", False),
@@ -242,9 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = exc.command or command_named(argv)
             raise
         command = args.command
-        if args.review_days < args.due_days:
-            raise UsageError("--review-days must be at least --due-days")
-        settings = settings_from(args)
+        if command == "completion":  # needs no settings: works with a broken config file
+            return completion_command.run(args, build_parser())
+        settings = settings_from(args)  # also checks review_days >= due_days, wherever they came from
+        if command == "config":
+            return settings_command.run(args, settings)
         if command is None:
             # Imported here, not at the top: Textual only when the UI is wanted, so that
             # the commands never pay its start-up time (tests/test_layering.py checks).
