@@ -49,6 +49,7 @@ from smartnet_tui.tui.screens.base import BaseScreen, Colleagues, end_on_hangup,
 from smartnet_tui.tui.screens.detail import ContractScreen, DeviceScreen
 from smartnet_tui.tui.screens.history import HistoryScreen
 from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, InventoryScreen
+from smartnet_tui.tui.screens.worklist import WorklistScreen
 from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
 from smartnet_tui.tui.widgets.bars import TOAST_CSS
 
@@ -64,7 +65,8 @@ class SmartnetApp(App[int]):
 
     TITLE = "smartnet"
     CSS_PATH = "app.tcss"
-    MODES = {"inventory": InventoryScreen, "contracts": ContractsScreen, "alerts": AlertsScreen}
+    MODES = {"inventory": InventoryScreen, "contracts": ContractsScreen, "alerts": AlertsScreen,
+             "worklist": WorklistScreen}
     DEFAULT_MODE = "alerts"
     # Only our own palette entries: Textual's system commands (Keys, Maximize, Screenshot,
     # Theme, a Quit that does not wait for saves) are left out.

@@ -15,6 +15,8 @@ from smartnet_tui.tui.screens.tables import (
     InventoryScreen,
     TableScreen,
 )
+from smartnet_tui.tui.screens.worklist import WorklistScreen
+from smartnet_tui.tui.screens.worklist_item import WorklistItemScreen
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
 # The app's own bindings (``SmartnetApp.BINDINGS``): here, so that the help and the keymap
@@ -26,6 +28,8 @@ APP_BINDINGS: list[Binding] = [
             tooltip="Contracts by urgency"),
     Binding("3", "switch_mode('alerts')", "Alerts", id="app.alerts", show=False,
             tooltip="What needs action today"),
+    Binding("4", "switch_mode('worklist')", "Worklist", id="app.worklist", show=False,
+            tooltip="The renewals to decide, most urgent first, with their triage"),
     Binding("colon,ctrl+p", "command_palette", "Lookup", id="app.lookup", key_display=":",
             tooltip="Look up a serial, hostname or contract; jump to a screen"),
     Binding("u,ctrl+z", "undo", "Undo", id="app.undo", show=False,
@@ -68,6 +72,8 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Alerts", own(AlertsScreen)),
         ("Inventory", own(InventoryScreen)),
         ("Contracts", own(ContractsScreen)),
+        ("Worklist", own(WorklistScreen)),
+        ("Worklist item", own(WorklistItemScreen)),
         ("Device and contract detail", own(DetailScreen)),
         ("Device detail", own(DeviceScreen)),
         ("Contract detail", own(ContractScreen)),

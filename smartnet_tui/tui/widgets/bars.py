@@ -12,7 +12,8 @@ from textual.widgets import Static
 from smartnet_tui.domain.engine import Summary
 from smartnet_tui.tui.table_sources import clean
 
-MODES = (("inventory", "1", "Inventory"), ("contracts", "2", "Contracts"), ("alerts", "3", "Alerts"))
+MODES = (("inventory", "1", "Inventory"), ("contracts", "2", "Contracts"), ("alerts", "3", "Alerts"),
+         ("worklist", "4", "Worklist"))
 
 
 def _amount(v: Decimal | float, short: bool) -> str:
