@@ -16,7 +16,17 @@ from typing import Any
 
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis
-from smartnet_tui.domain.model import COVERAGE_RANK, RENEWAL_RANK, SEVERITY_RANK, Alert, Coverage, Line
+from smartnet_tui.domain.model import (
+    COVERAGE_RANK,
+    RENEWAL_RANK,
+    SEVERITY_RANK,
+    Alert,
+    Contract,
+    ContractStatus,
+    Coverage,
+    Line,
+    Triage,
+)
 
 # A cell: the text to show and a style name (None: the row's style).
 Cell = tuple[str, str | None]
@@ -317,6 +327,7 @@ class ContractSource(Source):
             return ((key, None),) + (("", None),) * 9
         level = c.level
         rstyle = RENEWAL_STYLE.get(st.renewal)
+        tr = shown_triage(c, st)
         return (
             (clean(c.number), None),
             (clean(level.code) if level else "", None),
@@ -325,8 +336,8 @@ class ContractSource(Source):
             (st.renewal, rstyle),
             (str(len(st.serials)), None),
             (fmt_money(st.annual_cost, c.currency), None),
-            (clean(c.triage.state) if c.triage else "", "note" if c.triage else None),
-            (clean(c.triage.owner) if c.triage else "", None),
+            (clean(tr.state) if tr else "", "note" if tr else None),
+            (clean(tr.owner) if tr else "", None),
             (clean(c.reseller), None),
         )
 
@@ -344,7 +355,7 @@ class ContractSource(Source):
             return lv.code if lv is not None else None
 
         def triage(k: str) -> str | None:
-            tr = cons[k].triage
+            tr = shown_triage(cons[k], sts.get(k))
             return tr.state if tr is not None else None
 
         if name == "number":
@@ -368,12 +379,23 @@ class ContractSource(Source):
             return lambda k: (_none_last(triage(k)), k)
         if name == "owner":
             def owner(k: str) -> str:
-                tr = cons[k].triage
+                tr = shown_triage(cons[k], sts.get(k))
                 return (tr.owner or "").lower() if tr is not None else ""
             return lambda k: (_none_last(owner(k)), k)
         return lambda k: (_none_last((cons[k].reseller or "").lower()), k)
 
     default_sort = 4  # renewal: by urgency
+
+
+def shown_triage(contract: Contract, status: ContractStatus | None) -> Triage | None:
+    """The triage a contract's row shows: the one recorded for its first renewal (worklist
+    order), else the contract-level one older data keep."""
+    first = status.first if status is not None else None
+    if first is not None:
+        recorded = contract.triage_for(first.end)
+        if recorded is not None:
+            return recorded
+    return contract.triage
 
 
 def alert_key(a: Alert) -> str:

@@ -442,3 +442,23 @@ async def test_an_edit_that_lengthens_a_value_widens_its_column(app):
         await pilot.press("s", "j", "j", "enter")  # active -> decommissioned
         await pilot.pause()  # shown at once, before the save (and any re-read) completes
         assert "decommissioned" in row_of(app, "FOC0001AAAA")
+
+
+async def test_contracts_row_shows_the_triage_recorded_for_its_renewal(tmp_path):
+    from smartnet_tui.domain.model import Triage
+
+    path = tmp_path / "t.json"
+    store = Store(path)
+    store.apply([PutDevice(Device("S1")),
+                 PutContract(Contract("77", service_level="SNT", start=date(2026, 1, 1),
+                                      end=date(2026, 12, 20), lines=(LineSpec("S1"),),
+                                      renewal_triage=(Triage("ordered", "wei", end=date(2026, 12, 20)),)))],
+                action="test")
+    store.close()
+    app = SmartnetApp(Settings(db_path=path, today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        row = row_of(app, "77 ")
+        assert "ordered" in row and "wei" in row

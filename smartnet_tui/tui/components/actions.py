@@ -15,7 +15,7 @@ from smartnet_tui.domain import edits
 from smartnet_tui.domain.changes import Change
 from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES, Estate
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, Field, FormModal
-from smartnet_tui.tui.table_sources import fmt_date
+from smartnet_tui.tui.table_sources import fmt_date, shown_triage
 
 if TYPE_CHECKING:
     from smartnet_tui.tui.app import SmartnetApp
@@ -90,7 +90,8 @@ def edit_triage(app: SmartnetApp, number: str) -> None:
     if app.estate is None or number not in app.estate.contracts:
         return
     c = app.estate.contracts[number]
-    tr = c.triage
+    status = app.analysis.contract_status.get(number) if app.analysis is not None else None
+    tr = shown_triage(c, status)  # what the Contracts row shows
     fields = [
         Field("state", "State", tr.state if tr else "to review", choices=("", *TRIAGE_STATES)),
         Field("owner", "Owner", (tr.owner or "") if tr else "", "who works on it"),
