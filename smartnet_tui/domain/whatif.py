@@ -12,9 +12,10 @@ Dropping a line means not renewing it: it keeps its dates (it still covers until
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -75,10 +76,35 @@ def parse_drop(text: str) -> tuple[str, str | None]:
 
 
 def copy_estate(estate: Estate) -> Estate:
-    """A new estate holding the same (immutable) records: edits to it leave ``estate`` as
-    it was."""
-    return Estate(estate.devices.values(), estate.contracts.values(), estate.eox.values(),
-                  estate.quotes.values())
+    """A new estate holding the same (immutable) records and derived lines, with its own
+    indexes: edits to it leave ``estate`` as it was. Every index is copied one level deep
+    (a serial's list of lines, a pid's set of serials), which is all an edit changes."""
+    new = Estate.__new__(Estate)
+    for name, value in vars(estate).items():
+        if isinstance(value, dict):
+            value = {k: list(v) if isinstance(v, list) else set(v) if isinstance(v, set) else v
+                     for k, v in value.items()}
+        setattr(new, name, value)
+    return new
+
+
+def scenario_analysis(analysis: Analysis, changes: Sequence[Change]) -> Analysis:
+    """The analysis of a copy of ``analysis``'s estate with ``changes`` applied: the engine's
+    own incremental refresh of what they touch, on copies of its results (the records and
+    derived lines are shared, so its caches stay valid); ``analysis`` is not changed. Equal
+    to a full :class:`Analysis` of the edited estate (tests/domain/test_planning_whatif.py)."""
+    estate = copy_estate(analysis.estate)
+    out = copy.copy(analysis)
+    for f in fields(analysis):
+        value = getattr(analysis, f.name)
+        if isinstance(value, dict):
+            setattr(out, f.name, dict(value))
+        elif isinstance(value, list):
+            setattr(out, f.name, list(value))
+    out.estate = estate
+    serials, contracts = apply_changes(estate, changes)
+    out.refresh(serials=serials, contracts=contracts)
+    return out
 
 
 def dropped_lines(analysis: Analysis, scenario: Scenario) -> set[LineKey]:
@@ -190,9 +216,8 @@ def whatif(analysis: Analysis, scenario: Scenario, *, user: str = "", at: str = 
     """What the scenario would change, computed on a copy (``analysis`` is not touched)."""
     changes = scenario_changes(analysis, scenario, user=user, at=at)
     dropped = frozenset(dropped_lines(analysis, scenario))
-    estate = copy_estate(analysis.estate)
-    apply_changes(estate, changes)
-    after = Analysis(estate, analysis.policy)
+    after = scenario_analysis(analysis, changes)
+    estate = after.estate
 
     # devices losing coverage: a dropped line that would have been renewed, of an active
     # device, not continued by another line on the day after its end

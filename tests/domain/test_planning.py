@@ -7,7 +7,7 @@ Every expected amount is worked out by hand in the comment beside it (docs/plann
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -330,3 +330,16 @@ def test_term_yearly_cheaper_with_a_discount_below_the_uplift_and_the_worklist_d
     far = _one(D("2028-03-31"))
     assert term_plan(far).lines == ()
     assert [tl.contract for tl in term_plan(far, ["C1"]).lines] == ["C1"]
+
+
+def test_add_months_agrees_with_dateutil():
+    from dateutil.relativedelta import relativedelta
+
+    from smartnet_tui.domain.planning import add_months, term_end
+
+    day = D("2023-12-25")
+    while day < D("2029-03-01"):
+        for n in (-13, -1, 0, 1, 2, 11, 12, 13, 36, 60):
+            assert add_months(day, n) == day + relativedelta(months=n), (day, n)
+        assert term_end(day, 3) == day + relativedelta(years=3) - timedelta(days=1)
+        day += relativedelta(days=3)

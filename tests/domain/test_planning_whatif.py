@@ -189,3 +189,28 @@ def test_a_coterm_target_in_a_scenario_is_money_added_on_the_scenario_estate():
         ("CORE1", 370, Decimal("506.85"))]
     assert any("Co-term SNT onto" in line and "USD +506.85" in line
                for line in summary_lines(w))
+
+
+@pytest.mark.parametrize("scenario", [
+    Scenario(drop=(("C1", None),)),
+    Scenario(retire=("CORE1", "BOTH"), drop=(("C2", "ACC2"),)),
+    Scenario(retire=("SPARE",), drop=(("C3", None), ("C1", None))),
+])
+def test_the_scenarios_incremental_analysis_equals_a_full_one(scenario):
+    from smartnet_tui.domain.changes import apply_changes
+    from smartnet_tui.domain.engine import Analysis
+    from smartnet_tui.domain.whatif import copy_estate
+
+    a = _estate()
+    before = {s: list(v) for s, v in a.estate.lines_by_serial.items()}
+    w = whatif(a, scenario)
+    estate = copy_estate(a.estate)
+    apply_changes(estate, w.changes)
+    full = Analysis(estate, a.policy)
+    assert [x.as_dict() for x in w.analysis.alerts()] == [x.as_dict() for x in full.alerts()]
+    assert w.analysis.renewals() == full.renewals()
+    assert w.analysis.coverage == full.coverage
+    assert w.analysis.summary() == full.summary()
+    # the analysis and estate given are untouched
+    assert {s: list(v) for s, v in a.estate.lines_by_serial.items()} == before
+    assert [x.as_dict() for x in a.alerts()] == [x.as_dict() for x in _estate().alerts()]
