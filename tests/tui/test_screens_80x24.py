@@ -462,3 +462,14 @@ async def test_contracts_row_shows_the_triage_recorded_for_its_renewal(tmp_path)
         await pilot.pause()
         row = row_of(app, "77 ")
         assert "ordered" in row and "wei" in row
+
+
+def test_money_in_whole_units_rounds_half_up():
+    from decimal import Decimal
+
+    from smartnet_tui.tui.table_sources import fmt_money
+    from smartnet_tui.tui.widgets.bars import _amount
+
+    assert _amount(Decimal("8398.50"), False) == "8,399"  # not 8,398 (half to even)
+    assert fmt_money(Decimal("8398.50"), "EUR") == "EUR 8,399"
+    assert fmt_money(None, "EUR") == ""  # unknown stays blank, never 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich.text import Text
 from textual.timer import Timer
@@ -22,7 +22,8 @@ def _amount(v: Decimal | float, short: bool) -> str:
         return f"{v / 1_000_000:.1f}M"
     if short and size >= 10_000:
         return f"{v / 1000:.0f}k"
-    return f"{v:,.0f}"
+    # whole units, rounded half up (Decimal's own formatting would round half to even)
+    return f"{Decimal(str(v)).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
 
 
 def money_text(amounts: Mapping[str, Decimal | float] | Decimal | float | None,
