@@ -104,3 +104,67 @@ async def test_writing_the_request_from_the_app(quoted_settings, tmp_path):
     assert by_serial["FOC0001AAAA"]["Requested Action"] == "renew"
     assert by_serial["FOC0001AAAA"]["Requested End Date"] == "2027-06-30"
     assert by_serial["FOC0001AAAA"]["Contract Number"] == "1000"
+
+
+async def _open_item(pilot, contract: str):
+    """Worklist mode (4), cursor to the contract's renewal, enter."""
+    from smartnet_tui.tui.screens.worklist import WorklistScreen
+    from smartnet_tui.tui.screens.worklist_item import WorklistItemScreen
+
+    app = pilot.app
+    await pilot.press("4")
+    assert await wait_until(pilot, lambda: isinstance(app.screen, WorklistScreen)
+                            and app.screen.current_key() is not None)
+    screen = app.screen
+    await pilot.press("home")
+    for _ in range(len(screen.items())):
+        if screen.current_key()[0] == contract:
+            break
+        await pilot.press("down")
+    assert screen.current_key()[0] == contract
+    await pilot.press("enter")
+    assert await wait_until(pilot, lambda: isinstance(app.screen, WorklistItemScreen))
+    return app.screen
+
+
+async def test_the_worklist_item_shows_its_quote_and_f_shows_every_finding(quoted_settings):
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.quote_panel import QuotePanel, QuoteScreen
+
+    app = SmartnetApp(quoted_settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+        item = await _open_item(pilot, "1000")
+        panel = item.query_one("#quote", QuotePanel)
+        text = str(panel.render())
+        assert panel.display and "Quote acme-2027" in text
+        assert "critical missing" in " ".join(text.split())
+        await pilot.press("f")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, QuoteScreen))
+        assert "level_down" in _panel_text(app)
+        await pilot.press("escape")
+        await pilot.press("escape")
+        item = await _open_item(pilot, "2000")  # no quote on it: no panel
+        assert not item.query_one("#quote", QuotePanel).display
+
+
+async def test_e_on_the_worklist_writes_the_request(quoted_settings, tmp_path):
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.dialogs import FormModal
+    from smartnet_tui.tui.screens.worklist import WorklistScreen
+
+    out = tmp_path / "request.md"
+    app = SmartnetApp(quoted_settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("4")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, WorklistScreen))
+        await pilot.press("e")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.query_one("#f-file").value = str(out)
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, out.exists)
+        await app.workers.wait_for_complete()
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# SMARTnet renewal request, 2026-12-01")
+    assert "- renew: " in text and "## Devices that will lose support" in text

@@ -43,8 +43,10 @@ NO_QUOTE = "No quote yet for this renewal (smartnet quote import FILE --name NAM
 RenewalKey = tuple[str, date]
 
 
-def quote_view(quotes: Iterable[Quote], analysis: Analysis, key: RenewalKey) -> list[tuple[str, str]]:
-    """(style, text) lines: each quote on renewal ``key``, then the findings about it."""
+def quote_view(quotes: Iterable[Quote], analysis: Analysis, key: RenewalKey,
+               empty: str | None = NO_QUOTE) -> list[tuple[str, str]]:
+    """(style, text) lines: each quote on renewal ``key``, then the findings about it;
+    ``empty`` (None: nothing) when no quote has a line on it."""
     out: list[tuple[str, str]] = []
     for quote in sorted(quotes, key=lambda q: q.name):
         result = check_quote(quote.lines, analysis)
@@ -68,21 +70,28 @@ def quote_view(quotes: Iterable[Quote], analysis: Analysis, key: RenewalKey) -> 
         for f in findings:
             out.append((SEVERITY_STYLE.get(f.severity, ""),
                         f"  {f.severity:<8} {f.kind:<15} {f.message}"))
-    if not out:
-        out.append(("dim", NO_QUOTE))
+    if not out and empty is not None:
+        out.append(("dim", empty))
     return out
 
 
 class QuotePanel(Static):
-    """The quotes and findings of one renewal, recomputed whenever the data changes."""
+    """The quotes and findings of one renewal, recomputed whenever the data changes.
+
+    ``empty``: what to say when no quote has a line on the renewal; None hides the panel
+    then (the Worklist item's screen shows it only when there is a quote)."""
 
     DEFAULT_CSS = """
-    QuotePanel { height: auto; padding: 0 1; }
+    QuotePanel { height: auto; padding: 0 1; border-top: solid $panel-lighten-2; }
     """
 
-    def __init__(self, key: RenewalKey | None = None, **kwargs: object) -> None:
+    def __init__(self, key: RenewalKey | None = None, *, empty: str | None = NO_QUOTE,
+                 limit: int | None = None, more: str = "", **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.key = key
+        self.empty = empty
+        self.limit = limit  # lines shown at most (then a line saying how many more)
+        self.more = more  # how to see them all, e.g. "f: every finding"
 
     def on_mount(self) -> None:
         signal = getattr(self.app, "data_signal", None)
@@ -100,16 +109,20 @@ class QuotePanel(Static):
 
     def render_quote(self) -> None:
         analysis: Analysis | None = getattr(self.app, "analysis", None)
-        if self.key is None or analysis is None:
-            self.update("")
-            return
+        lines = [] if self.key is None or analysis is None else quote_view(
+            analysis.estate.quotes.values(), analysis, self.key, self.empty)
+        if self.limit is not None and len(lines) > self.limit:
+            hidden = len(lines) - (self.limit - 1)
+            lines = [*lines[:self.limit - 1],
+                     ("dim", f"  ... {hidden} more line{'s' * (hidden != 1)}"
+                             f"{' (' + self.more + ')' if self.more else ''}")]
         text = Text()
-        for i, (style, line) in enumerate(quote_view(analysis.estate.quotes.values(), analysis,
-                                                     self.key)):
+        for i, (style, line) in enumerate(lines):
             if i:
                 text.append("\n")
             text.append(inert(line), style=style)  # Text, never markup: stored text is data
         self.update(text)
+        self.display = bool(lines)
 
 
 class QuoteScreen(ModalScreen[None]):
@@ -124,6 +137,7 @@ class QuoteScreen(ModalScreen[None]):
     QuoteScreen .title { text-style: bold; }
     QuoteScreen .help { color: $text-muted; }
     QuoteScreen VerticalScroll { height: auto; max-height: 20; }
+    QuoteScreen QuotePanel { border-top: none; }
     """
     BINDINGS = [Binding("escape,q", "close", "Close", id="quote.close")]
 

@@ -28,9 +28,11 @@ from textual.widgets import Static
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES, TRIAGE_STATES, Renewal
 from smartnet_tui.domain.worklist import count_by_state
+from smartnet_tui.tui.components.request_dialog import open_request_dialog
 from smartnet_tui.tui.screens.base import BaseScreen
 from smartnet_tui.tui.screens.tables import TableScreen
 from smartnet_tui.tui.screens.worklist_item import (
+    WORKLIST_REQUEST,
     WORKLIST_TRIAGE,
     RenewalKey,
     WorklistItemScreen,
@@ -175,6 +177,7 @@ class WorklistScreen(TableScreen):
 
     BINDINGS = [
         WORKLIST_TRIAGE,
+        WORKLIST_REQUEST,
         Binding("a", "toggle_all", "All", id="worklist.all",
                 tooltip="Every renewal (also ok, renewed, not needed), or only those to decide"),
     ]
@@ -265,6 +268,9 @@ class WorklistScreen(TableScreen):
         key = self.current_key()
         if key is not None:
             edit_renewal_triage(self.sapp, key)
+
+    def action_request(self) -> None:
+        open_request_dialog(self.sapp)
 
     def action_toggle_all(self) -> None:
         self.everything = not self.everything

@@ -34,6 +34,8 @@ from smartnet_tui.domain.model import TRIAGE_STATES, Renewal, RenewalLine
 from smartnet_tui.domain.worklist import DISPOSITION_KEYS, set_renewal_triage, triage_state
 from smartnet_tui.store.db import current_user
 from smartnet_tui.tui.components.dialogs import Field, FormModal
+from smartnet_tui.tui.components.quote_panel import QuotePanel, QuoteScreen
+from smartnet_tui.tui.components.request_dialog import open_request_dialog
 from smartnet_tui.tui.screens.base import BaseScreen
 from smartnet_tui.tui.screens.detail import TEXT_STYLE, alerts_text
 from smartnet_tui.tui.table_sources import (
@@ -55,6 +57,10 @@ RenewalKey = tuple[str, date]
 
 WORKLIST_TRIAGE = Binding("t", "triage", "Triage", id="worklist.triage",
                           tooltip="Set the renewal's triage state, owner and note")
+WORKLIST_REQUEST = Binding("e", "request", "Request", id="worklist.request", show=False,
+                           tooltip="Write the renewal request for the partner (CSV, XLSX or "
+                           "an email summary), as smartnet request does")
+QUOTE_SHOWN = 6  # lines of the quote panel on the item's screen (f: all of them)
 
 DISPOSITION_STYLE = {"renew": "warn", "renewed": "good", "drop": "dim", "replace": "note",
                      "blocked": "bad"}
@@ -219,6 +225,9 @@ class WorklistItemScreen(BaseScreen):
         Binding("escape,backspace", "back", "Back", id="worklist_item.back",
                 tooltip="Back to the worklist"),
         WORKLIST_TRIAGE,
+        WORKLIST_REQUEST,
+        Binding("f", "quote", "Quote", id="worklist_item.quote", show=False,
+                tooltip="The partner quotes of this renewal and every finding"),
     ]
 
     def __init__(self, key: RenewalKey) -> None:
@@ -239,8 +248,10 @@ class WorklistItemScreen(BaseScreen):
         return src.line(key) if isinstance(src, _ItemLines) and key is not None else None
 
     def compose_panels(self) -> ComposeResult:
-        """Widgets between the lines and the history (none here; e.g. a quote panel)."""
-        yield from ()
+        """Widgets between the lines and the history: the renewal's partner quotes and their
+        findings (shown only when a quote has a line on it; f: all of it)."""
+        yield QuotePanel(self.key, empty=None, limit=QUOTE_SHOWN, more="f: every finding",
+                         id="quote")
 
     # -- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -346,3 +357,9 @@ class WorklistItemScreen(BaseScreen):
 
     def action_triage(self) -> None:
         edit_renewal_triage(self.sapp, self.key)
+
+    def action_request(self) -> None:
+        open_request_dialog(self.sapp, contracts=self.key[0])
+
+    def action_quote(self) -> None:
+        self.app.push_screen(QuoteScreen(self.key))
