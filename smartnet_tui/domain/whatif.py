@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from smartnet_tui.domain.changes import Change, PutContract, PutDevice, apply_changes
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import (
     CRITICALITIES,
     SEVERITY_RANK,
+    Alert,
     Estate,
     Renewal,
     Triage,
@@ -39,6 +40,8 @@ DO_NOT_RENEW = "do not renew"
 _CRIT_RANK = {c: i for i, c in enumerate(CRITICALITIES)}
 
 LineKey = tuple[str, int]  # (contract number, line index)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +194,19 @@ class WhatIf:
     coterm: CotermPlan | None = None  # the co-term target's plan, on the scenario's estate
 
 
-def renewing_costs(analysis: Analysis, dropped: Iterable[LineKey] = ()) -> dict[LineKey, tuple[str, Decimal | None]]:
+def renewing_costs(analysis: Analysis, dropped: Iterable[LineKey] = (),
+                   contracts: Iterable[str] | None = None) -> dict[LineKey, tuple[str, Decimal | None]]:
     """The lines that would be renewed (disposition ``renew``, not dropped) with their
-    currency and annual cost: the money the estate's renewals will ask for each year."""
+    currency and annual cost: the money the estate's renewals will ask for each year
+    (``contracts``: only theirs)."""
     skip = set(dropped)
     out: dict[LineKey, tuple[str, Decimal | None]] = {}
-    for r in analysis.renewals():
+    if contracts is None:
+        renewals: Iterable[Renewal] = analysis.renewals()
+    else:
+        statuses = analysis.contract_status
+        renewals = [r for n in contracts if (st := statuses.get(n)) is not None for r in st.renewals]
+    for r in renewals:
         for rl in r.lines:
             key = (rl.contract, rl.index)
             if rl.disposition == "renew" and key not in skip:
@@ -204,8 +214,33 @@ def renewing_costs(analysis: Analysis, dropped: Iterable[LineKey] = ()) -> dict[
     return out
 
 
-def _alert_keys(analysis: Analysis) -> Counter[AlertKey]:
-    return Counter(AlertKey(a.kind, a.severity, a.subject) for a in analysis.alerts())
+def _alert_keys(alerts: Iterable[Alert]) -> Counter[AlertKey]:
+    return Counter(AlertKey(a.kind, a.severity, a.subject) for a in alerts)
+
+
+def _moved(before: Mapping[K, V], after: Mapping[K, V]) -> list[K]:
+    """The keys whose value is not the very same object in both (the engine's refresh
+    replaces what it recomputes and keeps the rest)."""
+    return [k for k in before.keys() | after.keys() if before.get(k) is not after.get(k)]
+
+
+def alert_changes(before: Analysis, after: Analysis) -> tuple[Counter[AlertKey], Counter[AlertKey]]:
+    """(added, removed): the alerts of ``after`` that ``before`` has not, and the reverse,
+    compared by kind, severity and subject; only where the refresh recomputed."""
+    old: list[Alert] = []
+    new: list[Alert] = []
+    for table_b, table_a in ((before.serial_alerts, after.serial_alerts),
+                             (before.contract_alerts, after.contract_alerts)):
+        for k in _moved(table_b, table_a):
+            old.extend(table_b.get(k, ()))
+            new.extend(table_a.get(k, ()))
+    for group in _moved(before.coterm, after.coterm):
+        if (a := before.coterm.get(group)) is not None:
+            old.append(a)
+        if (a := after.coterm.get(group)) is not None:
+            new.append(a)
+    b, a_ = _alert_keys(old), _alert_keys(new)
+    return a_ - b, b - a_
 
 
 def _alert_order(a: AlertKey) -> tuple[int, str, str]:
@@ -233,11 +268,14 @@ def whatif(analysis: Analysis, scenario: Scenario, *, user: str = "", at: str = 
         losing.append(LosingCoverage(serial, device.hostname, device.criticality, end))
     losing.sort(key=lambda d: (_CRIT_RANK.get(d.criticality, 99), d.covered_until, d.serial))
 
-    before_keys, after_keys = _alert_keys(analysis), _alert_keys(after)
-    added = sorted((after_keys - before_keys).elements(), key=_alert_order)
-    removed = sorted((before_keys - after_keys).elements(), key=_alert_order)
+    plus, minus = alert_changes(analysis, after)
+    added = sorted(plus.elements(), key=_alert_order)
+    removed = sorted(minus.elements(), key=_alert_order)
 
-    before_cost, after_cost = renewing_costs(analysis), renewing_costs(after, dropped)
+    moved = set(_moved(analysis.contract_status, after.contract_status))
+    moved.update(c for c, _ in dropped)
+    before_cost = renewing_costs(analysis, contracts=moved)
+    after_cost = renewing_costs(after, dropped, contracts=moved)
     sums: dict[str, list[Any]] = {}
     for key in before_cost.keys() | after_cost.keys():
         cur_b, cost_b = before_cost.get(key, ("", None))

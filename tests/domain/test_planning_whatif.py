@@ -211,6 +211,14 @@ def test_the_scenarios_incremental_analysis_equals_a_full_one(scenario):
     assert w.analysis.renewals() == full.renewals()
     assert w.analysis.coverage == full.coverage
     assert w.analysis.summary() == full.summary()
+    # the alerts added and removed, found where the refresh recomputed, are the full diff
+    from collections import Counter
+
+    def keys(alerts):
+        return Counter((x.kind, x.severity, x.subject) for x in alerts)
+
+    assert Counter((x.kind, x.severity, x.subject) for x in w.alerts_added) == keys(full.alerts()) - keys(a.alerts())
+    assert Counter((x.kind, x.severity, x.subject) for x in w.alerts_removed) == keys(a.alerts()) - keys(full.alerts())
     # the analysis and estate given are untouched
     assert {s: list(v) for s, v in a.estate.lines_by_serial.items()} == before
     assert [x.as_dict() for x in a.alerts()] == [x.as_dict() for x in _estate().alerts()]
