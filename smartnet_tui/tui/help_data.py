@@ -7,6 +7,7 @@ from textual.dom import DOMNode
 
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal
 from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
+from smartnet_tui.tui.components.quote_panel import QuoteScreen
 from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen
 from smartnet_tui.tui.screens.history import HistoryScreen
 from smartnet_tui.tui.screens.tables import (
@@ -74,6 +75,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Contracts", own(ContractsScreen)),
         ("Worklist", own(WorklistScreen)),
         ("Worklist item", own(WorklistItemScreen)),
+        ("Partner quote", own(QuoteScreen)),
         ("Device and contract detail", own(DetailScreen)),
         ("Device detail", own(DeviceScreen)),
         ("Contract detail", own(ContractScreen)),
