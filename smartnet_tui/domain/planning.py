@@ -309,10 +309,12 @@ def coterm_plan(
     proration: str = "days",
     allow_credit: bool = False,
     reinstatement: Decimal | int | str = 0,
+    candidates: Sequence[tuple[Renewal, RenewalLine]] | None = None,
 ) -> CotermPlan:
     """The co-term plan of the ``renew`` lines at ``level`` onto ``target``; without a
     target, onto the latest current end of those lines (the cheapest target that shortens
-    nothing)."""
+    nothing). ``candidates``: :func:`coterm_candidates` of the same arguments, when kept
+    (the app's planner keeps them while only the date changes)."""
     if proration not in PRORATIONS:
         raise PlanError(f"proration must be one of {', '.join(PRORATIONS)} (not {proration!r})")
     pct = _pct(reinstatement, "the reinstatement fee")
@@ -320,7 +322,7 @@ def coterm_plan(
         raise PlanError("a service level is needed (SNT, SNTP, OS, ...)")
     code = normalise_service_level(level).code
     today = analysis.policy.today
-    pairs = coterm_candidates(analysis, level, reseller, currency)
+    pairs = candidates if candidates is not None else coterm_candidates(analysis, level, reseller, currency)
     proposed = target is None
     if target is None:
         target = propose_target(rl for _, rl in pairs)

@@ -21,7 +21,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
 
 from smartnet_tui.domain.engine import Analysis
-from smartnet_tui.domain.planning import CotermPlan, add_months, coterm_plan
+from smartnet_tui.domain.model import Renewal, RenewalLine
+from smartnet_tui.domain.planning import CotermPlan, add_months, coterm_candidates, coterm_plan
 from smartnet_tui.tui.components.dialogs import ChoiceModal
 from smartnet_tui.tui.components.scenario import set_scenario_coterm
 from smartnet_tui.tui.screens.base import BaseScreen
@@ -102,6 +103,8 @@ class PlannerScreen(BaseScreen):
         self.proration = "days"
         self.allow_credit = False
         self.plan: CotermPlan | None = None
+        # the group's lines, found once per data change (the date only re-prices them)
+        self._candidates: tuple[int, list[tuple[Renewal, RenewalLine]]] | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -137,9 +140,13 @@ class PlannerScreen(BaseScreen):
         if analysis is None:
             return
         code, reseller, currency = self.group
+        version = self.sapp.data_version
+        if self._candidates is None or self._candidates[0] != version:
+            self._candidates = (version, coterm_candidates(analysis, code, reseller, currency))
         self.plan = plan = coterm_plan(analysis, code, None if self.auto else self.target,
                                        reseller=reseller, currency=currency,
-                                       proration=self.proration, allow_credit=self.allow_credit)
+                                       proration=self.proration, allow_credit=self.allow_credit,
+                                       candidates=self._candidates[1])
         if self.auto and plan.target is not None and plan.target != self.target:
             self.target = plan.target
             self.query_one("#target", Input).value = plan.target.isoformat()
