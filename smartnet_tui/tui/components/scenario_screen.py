@@ -31,7 +31,7 @@ from smartnet_tui.tui.components.scenario import (
     start_scenario,
 )
 from smartnet_tui.tui.screens.base import BaseScreen
-from smartnet_tui.tui.screens.planner import open_planner
+from smartnet_tui.tui.screens.planner import contract_under_cursor, open_planner, serial_under_cursor
 from smartnet_tui.tui.sync import Touched
 from smartnet_tui.tui.table_sources import clean
 from smartnet_tui.tui.widgets.bars import ModeBar
@@ -117,6 +117,12 @@ class ScenarioScreen(BaseScreen):
                 tooltip="Close the scenario, writing nothing"),
     ]
 
+    def __init__(self, contract: str | None = None, serial: str | None = None) -> None:
+        super().__init__()
+        # what was under the cursor where w was pressed: the forms start with it
+        self.contract_hint = contract
+        self.serial_hint = serial
+
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         with VerticalScroll(id="scenario-box"):
@@ -169,6 +175,7 @@ class ScenarioScreen(BaseScreen):
         self.app.push_screen(
             FormModal("Drop from the scenario (not renewing it; it keeps its dates)",
                       [Field("what", "contract, or contract:serial for one line",
+                             value=self.contract_hint or "",
                              placeholder="93017245 or 93017245:FOC1234X0AB")],
                       validate=self._check("drop")),
             lambda v: self._edit(v, "drop"))
@@ -176,7 +183,8 @@ class ScenarioScreen(BaseScreen):
     def action_retire(self) -> None:
         self.app.push_screen(
             FormModal("Retire a device in the scenario",
-                      [Field("what", "serial", placeholder="FOC1234X0AB")],
+                      [Field("what", "serial", value=self.serial_hint or "",
+                             placeholder="FOC1234X0AB")],
                       validate=self._check("retire")),
             lambda v: self._edit(v, "retire"))
 
@@ -225,8 +233,17 @@ class ScenarioScreen(BaseScreen):
 
 
 def open_scenario(app: SmartnetApp) -> None:
-    """``w``: open a scenario (or the open one) and show its screen."""
+    """``w``: open a scenario (or the open one) and show its screen; the contract or device
+    under the cursor (Contracts, Inventory, a detail) fills its drop and retire forms."""
+    screen = app.screen
+    if isinstance(screen, ScenarioScreen):
+        return
+    analysis = app.analysis
+    contract = serial = None
+    if analysis is not None:
+        contract = contract_under_cursor(screen, analysis) or getattr(screen, "number", None)
+        serial = serial_under_cursor(screen, analysis) or getattr(screen, "serial", None)
     if start_scenario(app) is None:
         return
-    if not isinstance(app.screen, ScenarioScreen):
-        app.push_screen(ScenarioScreen())
+    app.push_screen(ScenarioScreen(contract if isinstance(contract, str) else None,
+                                   serial if isinstance(serial, str) else None))

@@ -273,6 +273,15 @@ def contract_under_cursor(screen: Any, analysis: Analysis) -> str | None:
     return None
 
 
+def serial_under_cursor(screen: Any, analysis: Analysis) -> str | None:
+    """The device of the row under the cursor of the screen's table (Inventory), if any."""
+    for table in screen.query("#table"):
+        key = getattr(table, "cursor_key", None)
+        if isinstance(key, str) and key in analysis.estate.devices:
+            return key
+    return None
+
+
 def open_planner(app: Any, contract: str | None = None) -> None:
     """Open the co-term planner: on the group of ``contract`` (else of the contract under
     the cursor, on Contracts or the Worklist), else on a group picked from a list."""
