@@ -119,3 +119,19 @@ async def test_apply_writes_one_journal_entry_and_one_undo_takes_it_back(sample_
         store = Store(sample_settings.db_path)
         assert store.last_journal_id() == first + 2
         store.close()
+
+
+
+async def test_the_forms_start_with_what_was_under_the_cursor(sample_settings):
+    app = SmartnetApp(sample_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")  # Contracts: the most urgent first
+        await pilot.pause()
+        number = app.screen.query_one("#table").cursor_key
+        open_scenario(app)
+        await pilot.pause()
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        assert active(app).scenario.drop == ((number, None),)
+        assert f"Scenario: drop {number}" in _summary(app)
