@@ -9,6 +9,7 @@ against the estate, and kept with the renewals it quotes.
   replaces it) and moves each renewal it quotes from ``to review`` or ``quote requested``
   to ``quote received`` in the same write. Exit 0 whatever the findings, which it prints.
 - ``quote list [--json]``: the stored quotes, with their findings as the estate stands now.
+- ``quote delete NAME``: forget a stored quote (one journal entry).
 
 The rules are the domain's (:mod:`smartnet_tui.domain.quote_check`); docs/cli.md.
 """
@@ -29,7 +30,7 @@ import orjson
 
 from smartnet_tui.cli.request_command import iso_date
 from smartnet_tui.config import Settings
-from smartnet_tui.domain.changes import Change, PutQuote
+from smartnet_tui.domain.changes import Change, DeleteQuote, PutQuote
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.quote_check import (
@@ -101,6 +102,9 @@ def add_arguments(
     p = action("list", "the stored quotes, with their findings as the estate stands now")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
+    p = action("delete", "forget a stored quote (one journal entry; renewals keep their state)")
+    p.add_argument("name", metavar="NAME")
+
 
 def json_text(obj: object) -> str:
     """JSON with Decimal amounts as numbers written with their exact digits (``1250.00``):
@@ -167,7 +171,8 @@ def print_check(result: QuoteCheck, files: Sequence[str]) -> None:
 
 
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
-    handler = {"check": _check, "import": _import, "list": _list}[args.quote_command]
+    handler = {"check": _check, "import": _import, "list": _list,
+               "delete": _delete}[args.quote_command]
     return handler(args, settings)
 
 
@@ -219,6 +224,19 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"quote {inert(name)}: {verb} ({len(lines)} line{'s' * (len(lines) != 1)})"
               f"{moved_text}")
     print_check(result, list(files))
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace, settings: Settings) -> int:
+    _require_db(settings)
+    store = Store(settings.db_path)
+    with store.locked():
+        if args.name not in store.load().quotes:
+            print(f"smartnet: error: no quote named {inert(args.name)!r} (see smartnet quote list)",
+                  file=sys.stderr)
+            return EXIT_ERROR
+        store.apply([DeleteQuote(args.name)], f"quote delete {args.name}")
+    print(f"quote {inert(args.name)}: deleted")
     return EXIT_OK
 
 

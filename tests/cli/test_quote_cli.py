@@ -210,3 +210,16 @@ def test_another_instance_follows_a_quote_import_through_the_journal(cli, estate
     assert [type(c) for c in changes] == [PutQuote, PutContract]
     assert changes[0].quote.name == "acme" and len(changes[0].quote.lines) == 11
     assert Store(estate_db).load().quotes["acme"] == changes[0].quote
+
+
+def test_delete_a_stored_quote(cli, estate_db):
+    run(cli, estate_db, "quote", "import", QUOTES[0], "--name", "acme")
+    n = len(_db(estate_db)["journal"])
+    code, out, _ = run(cli, estate_db, "quote", "delete", "acme")
+    assert (code, out) == (0, "quote acme: deleted\n")
+    db = _db(estate_db)
+    assert db["quotes"] == {} and len(db["journal"]) == n + 1
+    assert _states(estate_db) == {("0093425688", "2026-12-31"): "quote received"}  # kept
+    before = estate_db.read_bytes()
+    code, _, err = run(cli, estate_db, "quote", "delete", "acme")
+    assert code == 2 and "no quote named 'acme'" in err and estate_db.read_bytes() == before
