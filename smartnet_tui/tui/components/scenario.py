@@ -11,10 +11,12 @@ undo). ``discard`` puts them back and writes nothing: the database file is not t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from smartnet_tui.domain.changes import Change, apply_changes
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.domain.planning import PlanError
@@ -106,6 +108,38 @@ def set_scenario_coterm(app: SmartnetApp, group: tuple[str, str | None, str | No
     else:
         app.notify(f"co-term {code} onto {target} set in the scenario (w: the summary)",
                    title="SCENARIO", markup=False)
+
+
+def follow_changes(app: SmartnetApp, changes: Sequence[Change]) -> None:
+    """Another writer's changes while a scenario is open: applied to the real estate (kept
+    aside), then the scenario is computed again over it."""
+    st = active(app)
+    if st is None:
+        return
+    serials, contracts = apply_changes(st.estate, changes)
+    st.analysis.refresh(serials=serials, contracts=contracts)
+    try:
+        compute(app, st)
+    except PlanError as exc:  # an edit no longer possible (a contract deleted meanwhile)
+        app.notify(f"the scenario no longer holds: {exc}; it was discarded", title="SCENARIO",
+                   severity="warning", markup=False)
+        app.scenario = None
+        _show(app, st.estate, st.analysis)
+
+
+def rebase_scenario(app: SmartnetApp) -> None:
+    """The app read the whole file again (``app.estate``/``app.analysis`` are the new real
+    ones): the open scenario is computed again over them."""
+    st = active(app)
+    if st is None or app.estate is None or app.analysis is None:
+        return
+    st.estate, st.analysis = app.estate, app.analysis
+    try:
+        compute(app, st)
+    except PlanError as exc:
+        app.notify(f"the scenario no longer holds: {exc}; it was discarded", title="SCENARIO",
+                   severity="warning", markup=False)
+        app.scenario = None
 
 
 def discard_scenario(app: SmartnetApp) -> None:

@@ -20,6 +20,7 @@ from smartnet_tui.domain.timeline import DEFAULT_MONTHS, Month, Timeline, timeli
 from smartnet_tui.tui.screens.base import BaseScreen
 from smartnet_tui.tui.sync import Touched
 from smartnet_tui.tui.table_sources import clean
+from smartnet_tui.tui.widgets.bars import ModeBar
 
 BAR_WIDTH = 20
 DETAIL_LIMIT = 12  # lines of each kind listed under a month
@@ -100,6 +101,10 @@ class TimelineScreen(BaseScreen):
         table.add_columns("month", "#", "renewals ending", "LDR", "LDoS", "annual cost")
         table.focus()
         super().on_mount()
+
+    def refresh_modebar(self) -> None:
+        # a title, not one more tab on every screen's mode line (it lists 1-4)
+        self.query_one(ModeBar).show(self.MODE, self.mode_info(), title="5 Timeline")
 
     def mode_info(self) -> str:
         return "enter: the month; LDR/LDoS: last date to renew/of support"
