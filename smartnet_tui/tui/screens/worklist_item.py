@@ -164,13 +164,13 @@ class _ItemLines(Source):
     noun = "lines"
     columns = (
         Column("serial", "Serial", 20),
-        Column("hostname", "Hostname", 30, flex=True, min=10),
-        Column("criticality", "Crit", 8, drop=3),
+        Column("hostname", "Hostname", 24, min=10, drop=1),
+        Column("criticality", "Crit", 8, drop=5),
         Column("disposition", "Disposition", 11),
-        Column("reason", "Reason", 60, min=12),
-        Column("renewed_by", "Renewed by", 12, drop=2),
-        Column("max_end", "Max end", 10, drop=1),
-        Column("cost", "Annual", 12, "right", drop=4),
+        Column("reason", "Reason", 70, flex=True, min=36),
+        Column("renewed_by", "Renewed by", 12, drop=4),
+        Column("max_end", "Max end", 10, drop=3),
+        Column("cost", "Annual", 12, "right", drop=6),
     )
 
     def __init__(self, renewal: Renewal | None) -> None:
@@ -217,6 +217,7 @@ class WorklistItemScreen(BaseScreen):
     WorklistItemScreen #info { height: auto; padding: 0 1; }
     WorklistItemScreen #lines-title { padding: 0 1; color: $text-muted; }
     WorklistItemScreen #lines { height: 1fr; min-height: 4; }
+    WorklistItemScreen #line { height: auto; max-height: 2; padding: 0 1; background: $boost; }
     WorklistItemScreen #history { height: auto; max-height: 4; padding: 0 1;
                                   border-top: solid $panel-lighten-2; }
     WorklistItemScreen #alerts { height: auto; max-height: 4; padding: 0 1; }
@@ -262,6 +263,7 @@ class WorklistItemScreen(BaseScreen):
         table.sort_column = None
         table.ascii = self.sapp.ascii
         yield table
+        yield Static(id="line")
         yield from self.compose_panels()
         yield Static(id="history")
         yield Static(id="alerts")
@@ -343,6 +345,30 @@ class WorklistItemScreen(BaseScreen):
                 t.append("\n        ")
             t.append(f"{clean(ev.at)}  {clean(ev.user)}  ")
             t.append(clean(ev.state), style=TEXT_STYLE[state_style(ev.state)])
+        return t
+
+    @on(RecordTable.Highlighted, "#lines")
+    def _show_line(self, event: RecordTable.Highlighted) -> None:
+        """The highlighted line whole under the table (its reason may be cut above)."""
+        self.query_one("#line", Static).update(self.line_text(self.current_line()))
+
+    @staticmethod
+    def line_text(ln: RenewalLine | None) -> Text:
+        t = Text()
+        if ln is None:
+            return t
+        t.append(clean(ln.serial), style="bold")
+        for value in (ln.hostname, ln.pid, ln.criticality):
+            if value:
+                t.append(f" {clean(value)}")
+        t.append(": ")
+        t.append(ln.disposition, style=TEXT_STYLE[DISPOSITION_STYLE.get(ln.disposition)] + " bold")
+        if ln.reason:
+            t.append(f", {clean(ln.reason)}")
+        if ln.max_end is not None:
+            t.append(f"; max end {ln.max_end}")
+        if ln.annual_cost is not None:
+            t.append(f"; annual {ln.annual_cost:,.2f}" + (" (share)" if ln.estimated else ""))
         return t
 
     # -- keys ----------------------------------------------------------------------
