@@ -25,7 +25,7 @@ def _start_demo(tmp_path: Path) -> tuple[int, int]:
     if pid == 0:  # the child: the app, as `smartnet --demo`
         os.execvpe(sys.executable, [sys.executable, "-m", "smartnet_tui", "--demo"], env)
     seen = b""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # a loaded machine: 2 cores, many suites
     while b"alerts" not in seen:
         assert time.monotonic() < deadline, f"the demo did not start: {seen[-500:]!r}"
         if select.select([fd], [], [], 0.5)[0]:
@@ -36,7 +36,7 @@ def _start_demo(tmp_path: Path) -> tuple[int, int]:
     return pid, fd
 
 
-def _wait(pid: int, timeout: float = 20) -> int:
+def _wait(pid: int, timeout: float = 40) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)
@@ -52,7 +52,7 @@ def _demo_dirs(tmp_path: Path) -> list[Path]:
     return sorted(tmp_path.glob("smartnet-demo-*"))
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(150)
 @pytest.mark.parametrize("how", ["link dropped", "SIGHUP", "SIGTERM"])
 def test_the_demo_removes_its_database_when_killed(tmp_path, how):
     pid, fd = _start_demo(tmp_path)
