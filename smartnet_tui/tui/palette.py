@@ -23,6 +23,7 @@ SCREENS = (
     ("inventory", "Inventory", "every device with its coverage, PID, site and contracts"),
     ("contracts", "Contracts", "every contract by urgency: end date, renewal, annual cost, triage"),
     ("alerts", "Alerts", "what needs action today, most severe first"),
+    ("worklist", "Worklist", "the renewals to decide, most urgent first, with their triage"),
 )
 
 # The palette's border and search icon: Textual draws them in black, which a 16-colour
