@@ -328,6 +328,9 @@ class ContractsScreen(TableScreen):
         add_contract(self.sapp)
 
 
+REASON_LINES = 3  # the highlighted alert under the table
+
+
 class AlertsScreen(TableScreen):
     """Every alert of the engine, most severe first."""
 
@@ -342,7 +345,7 @@ class AlertsScreen(TableScreen):
     ]
 
     DEFAULT_CSS = """
-    AlertsScreen #reason { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    AlertsScreen #reason { height: 3; padding: 0 1; background: $boost; }
     """
 
     def __init__(self) -> None:
@@ -363,7 +366,16 @@ class AlertsScreen(TableScreen):
             t.append(clean(alert.subject), style="bold")
             t.append(f" {alert.kind}: ", style="dim")
             t.append(clean(alert.reason or alert.message))
-        self.query_one("#reason", Static).update(t)
+        pane = self.query_one("#reason", Static)
+        width = pane.content_region.width
+        if width > 1:  # a fixed height (the table does not jump); a longer reason ends in …
+            lines = t.wrap(self.app.console, width)
+            if len(lines) > REASON_LINES:
+                last = lines[REASON_LINES - 1]
+                last.truncate(width - 1)
+                last.append("~" if self.sapp.ascii else "…")
+                t = Text("\n").join(lines[:REASON_LINES])
+        pane.update(t)
 
     def _copy_source_state(self) -> None:
         src = self.source
