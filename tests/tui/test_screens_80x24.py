@@ -255,7 +255,7 @@ async def test_palette_with_nothing_typed_lists_our_entries_not_textuals(app):
         for theirs in ("Maximize", "Screenshot", "Theme", "Keys\n", "Change theme"):
             assert theirs not in text + "\n"
         helps = [p.split("\n", 1)[1] for p in prompts if p.startswith("Go to")]
-        assert len(helps) == 3 and len(set(helps)) == 3  # each its own help
+        assert len(helps) == 4 and len(set(helps)) == 4  # each its own help (Worklist too)
 
 
 async def test_palette_quit_waits_for_saves_like_q(app):
