@@ -223,11 +223,11 @@ class WorklistItemScreen(BaseScreen):
     WorklistItemScreen #alerts { height: auto; max-height: 4; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="worklist_item.back",
+        Binding("escape,backspace", "back", "Back", id="worklist.back",
                 tooltip="Back to the worklist"),
         WORKLIST_TRIAGE,
         WORKLIST_REQUEST,
-        Binding("f", "quote", "Quote", id="worklist_item.quote", show=False,
+        Binding("f", "quote", "Quote", id="worklist.quote", show=False,
                 tooltip="The partner quotes of this renewal and every finding"),
     ]
 
