@@ -44,8 +44,14 @@ LONG_LIMIT = 20  # devices or contracts listed per group in the long output
 DEFAULT_TIMEOUT_S = 30
 # Renewal statuses that still need a decision whatever their days left ("ok" is only far off).
 UNDECIDED = ("expired", "due", "review", "ok")
-# A renewal triaged so is decided: no warning for it (its devices warn once they lapse).
-DECIDED_TRIAGE = ("do not renew",)
+# A renewal triaged so is decided: its `expiring`/`review` alert is only `info` (the
+# engine's rule), so no warning for it. What such a decision can still hide is warned of
+# through the alerts below (a device it leaves without support, an order not recorded).
+DECIDED_TRIAGE = ("do not renew", "ordered")
+# Alerts about a renewal that need someone whatever the day windows: a device that will
+# lapse because its renewal is marked `do not renew`, an ordered renewal whose new contract
+# is not in the data near its end, lines of active devices that can no longer be renewed.
+ATTENTION_KINDS = ("will_lapse", "unconfirmed", "renewal_blocked")
 
 
 def _positive_days(value: str) -> int:
@@ -229,6 +235,14 @@ def evaluate(analysis: Analysis, warn_days: int, crit_days: int | None,
         findings.append(Finding(
             WARNING, f"{_plural(len(in_warn_only), 'contract')} due {window}",
             f"contracts due {window}", [renewal_text(t) for t in in_warn_only]))
+    attention = [a for a in analysis.alerts() if a.kind in ATTENTION_KINDS
+                 and a.severity != "info"]
+    if attention:
+        findings.append(Finding(
+            WARNING, f"{_plural(len(attention), 'renewal alert')} "
+            f"({', '.join(sorted({a.kind for a in attention}))})",
+            "renewal alerts (will_lapse, unconfirmed, renewal_blocked)",
+            [f"{a.severity:<6} {a.kind}: {inert(a.message)}" for a in attention]))
     if down_other:
         findings.append(Finding(
             WARNING, f"{_plural(len(down_other), 'active device')} not covered"

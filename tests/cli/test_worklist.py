@@ -263,3 +263,28 @@ def test_partner_markdown_separates_what_to_renew(run):
     assert "### Renew (2)" in renew and "FDO2219G00H" in renew and "2028-11-30" in renew
     assert "FJC2340N3WM" not in renew and "FJC2340N3WM" in rest
     assert "| renewed | renewed by 88120991 until 2027-10-31 |" in rest
+
+
+# ------------------------------------------------------------------------ check follows
+def test_check_follows_the_renewal_alerts_and_their_severities(run):
+    code, out, _ = run("check")
+    first = out.splitlines()[0]
+    assert code == 2  # the lapsed critical router
+    assert "renewal alerts" in first
+    assert "unconfirmed: contract 88120455: ordered but 2 lines still not renewed" in out
+    assert "renewal_blocked: contract 93017245" in out
+    # the lab's renewal is marked do not renew: not "due", but its devices will lapse
+    assert "206004518: ends" not in out
+    assert "will_lapse: lon-lab-rtr-01 (FDO2426T314): contract 206004518" in out
+    assert "\n  92451876: ends 2026-12-15 (14 days left)" in out
+    # ordered: its expiring alert is info, so check no longer counts it as due ...
+    assert run("triage", "92451876", "ordered")[0] == 0
+    alerts = json.loads(run("report", "--json")[1])["alerts"]
+    assert {a["severity"] for a in alerts if a["kind"] == "expiring"
+            and a["subject"] == "92451876"} == {"info"}
+    out = run("check")[1]
+    assert "92451876: ends" not in out
+    # ... and do not renew on a critical device warns through will_lapse (high)
+    assert run("triage", "92451876", "do not renew")[0] == 0
+    out = run("check")[1]
+    assert re.search(r"high\s+will_lapse: \S+ \(\S+\): contract 92451876 is marked do not renew", out)
