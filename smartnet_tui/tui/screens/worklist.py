@@ -52,7 +52,7 @@ from smartnet_tui.tui.table_sources import (
     fmt_days,
     fmt_money,
 )
-from smartnet_tui.tui.widgets.record_table import RecordTable
+from smartnet_tui.tui.widgets.record_table import MEASURE_ROWS, RecordTable
 
 if TYPE_CHECKING:
     from smartnet_tui.tui.sync import Touched
@@ -228,7 +228,12 @@ class WorklistScreen(TableScreen):
         assert isinstance(src, WorklistSource)
         src.everything = self.everything
         src.rebuild(analysis)
-        table.measure(src.keys())
+        keys = src.keys()
+        if touched is None:  # everything may have changed: as a new table measures
+            table.measure(keys[:MEASURE_ROWS])
+        else:  # an edit may lengthen its renewals' values: their columns widen
+            numbers = touched.contracts
+            table.measure([k for k in keys if split_renewal_key(k)[0] in numbers])
         self._resort()
         BaseScreen.data_changed(self, touched)
         self.refresh_states()
