@@ -79,7 +79,9 @@ def contract_json(analysis: Analysis, c: Contract) -> dict[str, Any]:
         "annual_cost": st.annual_cost,
         "currency": c.currency,
         "reseller": c.reseller,
-        "triage": c.triage.state if c.triage else None,
+        # the triage of its most urgent renewal (what `smartnet triage` without --end sets)
+        "triage": (st.renewals[0].triage.state if st.renewals
+                   else c.triage.state if c.triage else None),
     }
 
 

@@ -288,3 +288,17 @@ def test_check_follows_the_renewal_alerts_and_their_severities(run):
     assert run("triage", "92451876", "do not renew")[0] == 0
     out = run("check")[1]
     assert re.search(r"high\s+will_lapse: \S+ \(\S+\): contract 92451876 is marked do not renew", out)
+
+
+def test_report_json_contract_triage_is_its_most_urgent_renewals(run):
+    def triage_of(number):
+        contracts = json.loads(run("report", "--json")[1])["contracts"]
+        return next(c["triage"] for c in contracts if c["number"] == number)
+
+    assert triage_of("88120455") == "ordered"  # an older file's contract-level triage
+    assert triage_of("92451876") == "to review"
+    assert run("triage", "92451876", "PO raised")[0] == 0
+    assert triage_of("92451876") == "PO raised"
+    assert run("triage", "88120455", "quote received")[0] == 0  # moved onto its renewal
+    assert triage_of("88120455") == "quote received"
+    assert triage_of("92110348") is None  # cancelled: no renewal
