@@ -324,8 +324,9 @@ class Store:
                 noun = {"devices": "device", "contracts": "contract", "eox": "EoX row",
                         "quotes": "quote"}[table_name]
                 raise ConflictError(
-                    f"{noun} {key} was changed by another process since: not saved "
-                    "(the screen now shows their version; redo the edit if it still applies)"
+                    f"{noun} {key} was changed by another process{_last_writer(data, table_name, key)}"
+                    " since: not saved (the screen now shows their version; redo the edit if it "
+                    "still applies)"
                 )
 
     def _apply_locked(
@@ -387,6 +388,24 @@ class Store:
 
 def _next_id(table: dict[str, Any]) -> int:
     return max(map(int, table), default=0) + 1
+
+
+def _last_writer(data: dict[str, Any], table: str, key: str) -> str:
+    """`` (ana at 23:10: triage 1000 -> renew)``: who last changed a record, as the journal
+    says (empty when it does not: the change predates the journal, or it was trimmed)."""
+    journal = data.get(JOURNAL, {})
+    for entry_id in sorted(journal, key=int, reverse=True):
+        entry = journal[entry_id]
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        if not isinstance(changes, list):
+            continue
+        if any(isinstance(r, dict) and r.get("table") == table and r.get("key") == key
+               for r in changes):
+            when = str(entry.get("when", ""))
+            at = f" at {when[11:16]}" if len(when) >= 16 else ""
+            action = str(entry.get("action", "")).removeprefix("tui: ")
+            return f" ({entry.get('who') or 'someone'}{at}: {action})"
+    return ""
 
 
 def _same_record(table: str, key: str, stored: dict[str, Any] | None, expected: Change) -> bool:

@@ -27,6 +27,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.signal import Signal
 
 from smartnet_tui.config import Settings
+from smartnet_tui.domain.basis import Seen
 from smartnet_tui.domain.changes import Change, apply_changes, inverse
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.edits import still_applied
@@ -34,6 +35,7 @@ from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.imports.planner import changed_line, import_files
 from smartnet_tui.store.db import Store, StoreError
+from smartnet_tui.tui.components.fetch_dialog import FetchDialog
 from smartnet_tui.tui.components.help import HelpScreen
 from smartnet_tui.tui.components.import_dialog import (
     ImportDialog,
@@ -374,6 +376,16 @@ class SmartnetApp(App[int]):
             return
         self.push_screen(ImportDialog(*self.import_last))
 
+    # ------------------------------------------------------------------ fetch (F)
+    def action_fetch(self) -> None:
+        """Ask Cisco's Support APIs (coverage, EoX), then preview and confirm as an import."""
+        if self._refused_read_only():
+            return
+        if self.analysis is None or self.store is None:
+            self.notify("the database is not loaded yet", severity="warning")
+            return
+        self.push_screen(FetchDialog())
+
     def remember_import(self, paths: str, replace_all: bool, add_devices: bool) -> None:
         self.import_last = (paths, replace_all, add_devices)
 
@@ -428,8 +440,15 @@ class SmartnetApp(App[int]):
         self.after_write()
 
     # ------------------------------------------------------------------ edits
-    def submit(self, changes: Sequence[Change], label: str, *, undo: bool = False) -> bool:
-        """Apply an edit now (memory and screens), and save it in the background."""
+    def submit(self, changes: Sequence[Change], label: str, *, undo: bool = False,
+               seen: Seen | None = None) -> bool:
+        """Apply an edit now (memory and screens), and save it in the background.
+
+        ``seen``: the records the dialog showed when it opened. The write is checked
+        against them under the lock, not against memory at save time (which may already
+        hold a colleague's change followed while the dialog was open). When memory already
+        differs from them, the edit is not shown at all: the store refuses it and says who
+        changed the record (the screen keeps showing the colleague's version)."""
         if self._refused_read_only():
             return False
         if self.analysis is None or self.estate is None:
@@ -438,12 +457,15 @@ class SmartnetApp(App[int]):
         changes = list(changes)
         self._edit_seq += 1
         backward = inverse(self.estate, changes)
-        self._apply_in_memory(changes)
-        if not undo:
-            self.sync.undo.push(UndoItem(label, changes, backward))
+        expect = seen.expected(self.estate, changes) if seen is not None else backward
+        shown = seen is None or not seen.changed_in(self.estate)
+        if shown:
+            self._apply_in_memory(changes)
+            if not undo:
+                self.sync.undo.push(UndoItem(label, changes, backward))
         action = f"tui: {'undo ' if undo else ''}{label}"
-        fut = self.sync.apply(changes, action, backward)
-        self.run_worker(self._written(fut, changes, backward, label, undo), group="write")
+        fut = self.sync.apply(changes, action, expect)
+        self.run_worker(self._written(fut, changes, backward, label, undo, shown), group="write")
         return True
 
     def _apply_in_memory(self, changes: Sequence[Change]) -> Touched:
@@ -456,15 +478,16 @@ class SmartnetApp(App[int]):
         return touched
 
     async def _written(self, fut: Future[dict[str, Any] | None], changes: list[Change],
-                       backward: list[Change], label: str, undo: bool) -> None:
+                       backward: list[Change], label: str, undo: bool,
+                       shown: bool = True) -> None:
         try:
             entry = await asyncio.wrap_future(fut)
         except Exception as exc:  # noqa: BLE001 - StoreError or a bug: said, never a traceback
             exc = self._unreadable(exc, "write")
             # a conflict means another writer got in first: the catch-up shows their version
-            if self.estate is not None and still_applied(self.estate, changes):
+            if shown and self.estate is not None and still_applied(self.estate, changes):
                 self._apply_in_memory(backward)
-            if not undo:
+            if shown and not undo:
                 self.sync.undo.forget(changes)
             self.notify(str(exc), title=f"not saved: {label}", severity="error", timeout=10,
                         markup=False)
@@ -472,7 +495,7 @@ class SmartnetApp(App[int]):
             # on the mode line, not a toast: a toast would cover the row just edited
             flash(self, ("undone: " if undo else "saved: ") + label)
             self.colleagues.mine(entry)
-            if (entry is not None and entry["id"] == self.sync.journal_id + 1
+            if (shown and entry is not None and entry["id"] == self.sync.journal_id + 1
                     and not self._refreshing):
                 # nobody wrote in between: the screens already show this entry
                 self.sync.journal_id = entry["id"]
@@ -527,7 +550,7 @@ class SmartnetApp(App[int]):
         # Keys of the main screens must not fire behind a dialog.
         if isinstance(self.screen, ModalScreen) and action in {
             "switch_mode", "undo", "help", "quit", "reload", "command_palette", "history",
-            "import",
+            "import", "fetch",
         }:
             return False
         return True

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from smartnet_tui.domain import edits
+from smartnet_tui.domain.basis import Seen
 from smartnet_tui.domain.changes import Change
 from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES, Estate
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, Field, FormModal
@@ -45,13 +46,16 @@ def validator(build: Callable[[dict[str, str]], object]) -> Callable[[dict[str, 
     return validate
 
 
-def _submit(app: SmartnetApp, build: Callable[[], list[Change]], label: str) -> None:
+def _submit(app: SmartnetApp, build: Callable[[], list[Change]], label: str,
+            seen: Seen | None = None) -> None:
+    """Build and submit an edit; ``seen``: the records the dialog showed when it opened,
+    what the save is checked against (a colleague's change since is never overwritten)."""
     try:
         changes = build()
     except edits.EditError as exc:
         app.notify(str(exc), severity="error", markup=False)
         return
-    app.submit(changes, label)
+    app.submit(changes, label, seen=seen)
 
 
 def _estate(app: SmartnetApp) -> Estate:
@@ -68,11 +72,12 @@ def _edit_device_choice(app: SmartnetApp, serial: str, field: str, title: str,
         app.notify(f"{serial} is not in the inventory", severity="warning", markup=False)
         return
     current = getattr(app.estate.devices[serial], field)
+    seen = Seen.of(app.estate, serials=[serial])
 
     def done(value: str | None) -> None:
         if value and value != current:
             _submit(app, lambda: setter(_estate(app), serial, value),
-                    f"{serial} {field} {current} -> {value}")
+                    f"{serial} {field} {current} -> {value}", seen)
 
     app.push_screen(ChoiceModal(f"{title} of {serial}", choices, current), done)
 
@@ -92,6 +97,7 @@ def edit_triage(app: SmartnetApp, number: str) -> None:
     c = app.estate.contracts[number]
     status = app.analysis.contract_status.get(number) if app.analysis is not None else None
     tr = shown_triage(c, status)  # what the Contracts row shows
+    seen = Seen.of(app.estate, contracts=[number])
     fields = [
         Field("state", "State", tr.state if tr else "to review", choices=("", *TRIAGE_STATES)),
         Field("owner", "Owner", (tr.owner or "") if tr else "", "who works on it"),
@@ -103,7 +109,7 @@ def edit_triage(app: SmartnetApp, number: str) -> None:
             return
         state = values["state"] or None
         _submit(app, lambda: edits.set_triage(_estate(app), number, state, values["owner"], values["note"]),
-                f"triage {number} -> {state or 'none'}")
+                f"triage {number} -> {state or 'none'}", seen)
 
     app.push_screen(FormModal(f"Triage contract {number}", fields), done)
 
@@ -115,6 +121,7 @@ def renew_contract(app: SmartnetApp, number: str) -> None:
     st = a.contract_status.get(number)
     end = st.end if st else None
     proposal = edits.default_renewal_end(end, a.policy.today)
+    seen = Seen.of(a.estate, contracts=[number])
     order = app.settings.date_order
 
     def parse(values: dict[str, str]) -> list[Change]:
@@ -132,7 +139,7 @@ def renew_contract(app: SmartnetApp, number: str) -> None:
         if values is None:
             return
         what = f"renew {number}" + (f" as {values['number'].strip()}" if values["number"].strip() else "")
-        _submit(app, lambda: parse(values), f"{what} to {values['end'].strip()}")
+        _submit(app, lambda: parse(values), f"{what} to {values['end'].strip()}", seen)
 
     app.push_screen(FormModal(f"Renew contract {number} (ends {fmt_date(end) or '?'})", fields,
                               validator(parse)), done)
@@ -142,6 +149,7 @@ def cancel_contract(app: SmartnetApp, number: str) -> None:
     if app.estate is None or number not in app.estate.contracts:
         return
     cancelled = app.estate.contracts[number].status == "cancelled"
+    seen = Seen.of(app.estate, contracts=[number])
     if cancelled:
         title, msg = f"Reactivate contract {number}?", "It will count for coverage and alerts again."
     else:
@@ -151,7 +159,7 @@ def cancel_contract(app: SmartnetApp, number: str) -> None:
     def done(yes: bool | None) -> None:
         if yes:
             _submit(app, lambda: edits.set_contract_cancelled(_estate(app), number, not cancelled),
-                    f"{'reactivate' if cancelled else 'cancel'} {number}")
+                    f"{'reactivate' if cancelled else 'cancel'} {number}", seen)
 
     app.push_screen(ConfirmModal(title, msg), done)
 
@@ -165,11 +173,12 @@ def terminate_line(app: SmartnetApp, number: str, index: int) -> None:
     spec = c.lines[index]
     terminated = spec.status == "terminated"
     verb = "Reactivate" if terminated else "Terminate"
+    seen = Seen.of(app.estate, contracts=[number])
 
     def done(yes: bool | None) -> None:
         if yes:
             _submit(app, lambda: edits.set_line_terminated(_estate(app), number, index, not terminated),
-                    f"{verb.lower()} line {spec.serial} of {number}")
+                    f"{verb.lower()} line {spec.serial} of {number}", seen)
 
     app.push_screen(ConfirmModal(f"{verb} the line for {spec.serial} on contract {number}?",
                                  "A terminated line no longer covers the device."), done)

@@ -28,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from smartnet_tui.domain.basis import Seen
 from smartnet_tui.domain.changes import Change, PutContract
 from smartnet_tui.domain.edits import EditError
 from smartnet_tui.domain.model import TRIAGE_STATES, Renewal, RenewalLine
@@ -152,7 +153,8 @@ def edit_renewal_triage(app: SmartnetApp, key: RenewalKey) -> None:
         new = put.contract.triage_for(end) if isinstance(put, PutContract) else None
         if new is not None and (new.state, new.owner, new.note) == (tr.state, tr.owner, tr.note):
             return  # nothing changed: nothing to save or undo
-        app.submit(changes, f"triage {number} ending {end} -> {values['state']}")
+        app.submit(changes, f"triage {number} ending {end} -> {values['state']}",
+                   seen=Seen({}, {number: shown}))
 
     app.push_screen(FormModal(f"Triage {number}, renewal ending {end}", fields, validate), done)
 
