@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal
+from smartnet_tui.tui.components.fetch_dialog import FetchDialog, FetchPreview
 from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
 from smartnet_tui.tui.components.quote_panel import QuoteScreen
 from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen
@@ -39,6 +40,9 @@ APP_BINDINGS: list[Binding] = [
             tooltip="The change journal: who changed what, when"),
     Binding("i", "import", "Import", id="app.import", show=False,
             tooltip="Import export files, with a preview of what changes before writing"),
+    Binding("F", "fetch", "Fetch", id="app.fetch", show=False,
+            tooltip="Fetch coverage and EoX from Cisco's Support APIs, with a preview before "
+                    "writing"),
     Binding("ctrl+r", "reload", "Reload", id="app.reload", show=False,
             tooltip="Re-read the database now"),
     Binding("question_mark", "help", "Help", id="app.help", key_display="?",
@@ -82,6 +86,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("History", own(HistoryScreen)),
         ("Help (this screen)", list(HELP_BINDINGS)),
         ("Import", own(ImportDialog) + own(Toggle) + own(ImportPreview)),
+        ("Fetch from Cisco", own(FetchDialog) + own(FetchPreview)),
         ("Dialogs", own(ChoiceModal) + [b for b in own(FormModal) if b.id != "dialog.cancel"]
          + own(ConfirmModal)),
     ]

@@ -43,6 +43,8 @@ App.-ascii CommandList { border-bottom: ascii $accent; }
 ACTIONS = (
     ("History", "history", "the change journal: who changed what, when (H)"),
     ("Import files", "import", "import export files, with a preview before writing (i)"),
+    ("Fetch from Cisco", "fetch",
+     "coverage and EoX from Cisco's Support APIs, with a preview before writing (F)"),
     ("Reload the database", "reload", "re-read the database now (ctrl+r)"),
     ("Undo the last edit", "undo", "undo the last edit made in this session (u)"),
     ("Help: every key", "help", "every key of every screen, and how to remap them (?)"),

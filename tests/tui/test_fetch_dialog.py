@@ -108,3 +108,52 @@ async def test_device_screen_says_what_to_replace_it_with(app, filled_db, cisco)
         await pilot.pause()
         info = str(app.screen.query_one("#info").render())
         assert "replace with C9300-48P-E" in info
+
+
+async def test_F_fetches_previews_and_confirms_one_journal_entry(app, filled_db, cisco):
+    """The app's key: F opens the dialog; fetch, preview, y: exactly one journal entry."""
+    entries = len(journal(filled_db))
+    before = Store(filled_db).load().contracts["1000"]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("F")
+        assert isinstance(app.screen, FetchDialog)
+        await pilot.press(*"FOC0001AAAA")
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FetchPreview))
+        assert "end moved 2026-12-20 → 2027-12-20" in texts(app)
+        await pilot.press("y")
+        assert await wait_until(pilot, lambda: len(journal(filled_db)) > entries)
+        stored = Store(filled_db).load().contracts["1000"]
+        assert stored != before  # the fetched end dates, written...
+        assert await wait_until(pilot, lambda: app.estate.contracts["1000"] == stored)  # ...and shown
+        assert not isinstance(app.screen, (FetchDialog, FetchPreview))
+    new = journal(filled_db)[entries:]
+    assert [e["action"] for e in new] == ["tui: fetch"]
+
+
+async def test_fetch_from_the_palette_opens_the_dialog(app):
+    from textual.command import CommandList
+
+    def first_hit() -> str:
+        lists = app.screen.query(CommandList)
+        if not lists or not lists.first().option_count:
+            return ""
+        return str(lists.first().get_option_at_index(0).prompt)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("colon", *"fetch")
+        assert await wait_until(pilot, lambda: "Fetch from Cisco" in first_hit()), first_hit()
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FetchDialog))
+
+
+async def test_F_is_refused_until_the_database_is_loaded(app):
+    async with app.run_test(size=SIZE) as pilot:
+        app.analysis = None  # as at start, before the first load finished
+        app.load_error = None
+        app.action_fetch()
+        await pilot.pause()
+        assert not isinstance(app.screen, FetchDialog)
+        assert any("not loaded yet" in str(n.message) for n in app._notifications)
