@@ -392,11 +392,13 @@ async def test_triage_state_owner_note(app, filled_db):
         owner.focus()
         await pilot.press(*"bob", "tab", *"[/x] replaced by C9300", "enter")
         assert isinstance(app.screen, ContractsScreen)
-        tr = app.estate.contracts["2000"].triage
+        # triage belongs to the contract's first renewal (issue 8)
+        tr = app.analysis.contract_status["2000"].renewals[0].triage
         assert (tr.state, tr.owner, tr.note) == ("do not renew", "bob", "[/x] replaced by C9300")
         assert table(app).source.cells("2000")[7][0] == "do not renew"
         await wait_saved(pilot)
-        assert stored_contract(filled_db, "2000").triage.note == "[/x] replaced by C9300"
+        end = app.analysis.contract_status["2000"].renewals[0].end
+        assert stored_contract(filled_db, "2000").triage_for(end).note == "[/x] replaced by C9300"
         await pilot.press("enter")
         assert "[/x] replaced by C9300" in str(app.screen.query_one("#info").render())
 

@@ -193,8 +193,10 @@ async def test_the_dialog_saves_nothing_over_a_change_made_while_it_was_open(wl_
         await wl_app.workers.wait_for_complete()
         saved = stored_triage(wl_db, "2000", date(2026, 10, 31))
         assert (saved.state, saved.owner) == ("PO raised", "carol")
-        assert any("changed by someone else since this dialog opened" in str(n.message)
-                   for n in wl_app._notifications)
+        # refused under the lock against what the dialog showed, naming who changed it
+        assert await wait_until(pilot, lambda: any(
+            "contract 2000 was changed by another process" in str(n.message) and "not saved" in str(n.message)
+            for n in wl_app._notifications))
         assert "PO raised" in rows(wl_app)[0]
 
 

@@ -7,16 +7,20 @@ and used by both the tables and the detail screens: a keymap remaps them everywh
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from smartnet_tui.domain import edits
 from smartnet_tui.domain.basis import Seen
-from smartnet_tui.domain.changes import Change
+from smartnet_tui.domain.changes import Change, PutContract
+from smartnet_tui.domain.edits import EditError
 from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES, Estate
+from smartnet_tui.domain.worklist import set_renewal_triage, triage_state
+from smartnet_tui.store.db import current_user
 from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, Field, FormModal
-from smartnet_tui.tui.table_sources import fmt_date, shown_triage
+from smartnet_tui.tui.table_sources import fmt_date
 
 if TYPE_CHECKING:
     from smartnet_tui.tui.app import SmartnetApp
@@ -92,26 +96,78 @@ def edit_device_criticality(app: SmartnetApp, serial: str) -> None:
 
 
 def edit_triage(app: SmartnetApp, number: str) -> None:
-    if app.estate is None or number not in app.estate.contracts:
+    """`t` on a contract: the triage of its first renewal in worklist order (triage belongs
+    to a renewal; a contract-level triage of an older data file applies to that renewal)."""
+    if app.analysis is None or number not in app.analysis.estate.contracts:
         return
-    c = app.estate.contracts[number]
-    status = app.analysis.contract_status.get(number) if app.analysis is not None else None
-    tr = shown_triage(c, status)  # what the Contracts row shows
-    seen = Seen.of(app.estate, contracts=[number])
+    status = app.analysis.contract_status.get(number)
+    first = status.renewals[0] if status is not None and status.renewals else None
+    if first is None:
+        app.notify(f"contract {number} has no renewal to triage (cancelled, or every line "
+                   "terminated)", severity="warning", markup=False)
+        return
+    edit_renewal_triage(app, (number, first.end))
+
+
+# ------------------------------------------------------------------ the triage dialog
+def edit_renewal_triage(app: SmartnetApp, key: tuple[str, date]) -> None:
+    """Open the triage dialog of renewal ``key`` and save what is chosen.
+
+    The contract record shown when the dialog opens is what the edit is based on: if it
+    changed since (another admin's triage followed in meanwhile), nothing is saved and the
+    user is told; and the write itself is checked against it under the database lock
+    (``Store.apply``'s ``expect``, through the app's submit), so a change another process
+    wrote but the app has not followed yet is not overwritten either.
+    """
+    analysis = app.analysis
+    number, end = key
+    renewal = analysis.renewal(number, end) if analysis is not None else None
+    if analysis is None or renewal is None:
+        app.notify(f"contract {number} has no renewal ending {end} any more", severity="warning",
+                   markup=False)
+        return
+    shown = analysis.estate.contracts[number]
+    tr = renewal.triage
     fields = [
-        Field("state", "State", tr.state if tr else "to review", choices=("", *TRIAGE_STATES)),
-        Field("owner", "Owner", (tr.owner or "") if tr else "", "who works on it"),
-        Field("note", "Note", (tr.note or "") if tr else "", "quote number, decision, ..."),
+        Field("state", "State", tr.state, choices=TRIAGE_STATES),
+        Field("owner", "Owner (empty: nobody)", tr.owner or "", "who works on it"),
+        Field("note", "Note (empty: none)", tr.note or "", "quote number, decision, ..."),
     ]
+
+    def build(values: dict[str, str]) -> list[Change]:
+        # built on the data as it is now; the write is checked against ``shown`` (what the
+        # dialog showed) under the lock, so a colleague's triage since is never overwritten
+        a = app.analysis
+        if a is None:
+            raise EditError("the data is not loaded")
+        at = datetime.now().astimezone().isoformat(timespec="seconds")
+        return set_renewal_triage(a, number, triage_state(values["state"]), end=end,
+                                  owner=values["owner"], note=values["note"],
+                                  user=current_user(), at=at)
+
+    def validate(values: dict[str, str]) -> str | None:
+        try:
+            triage_state(values["state"])
+        except EditError as exc:
+            return str(exc)
+        return None
 
     def done(values: dict[str, str] | None) -> None:
         if values is None:
             return
-        state = values["state"] or None
-        _submit(app, lambda: edits.set_triage(_estate(app), number, state, values["owner"], values["note"]),
-                f"triage {number} -> {state or 'none'}", seen)
+        try:
+            changes = build(values)
+        except EditError as exc:
+            app.notify(str(exc), title="not saved", severity="error", timeout=10, markup=False)
+            return
+        put = changes[0]
+        new = put.contract.triage_for(end) if isinstance(put, PutContract) else None
+        if new is not None and (new.state, new.owner, new.note) == (tr.state, tr.owner, tr.note):
+            return  # nothing changed: nothing to save or undo
+        app.submit(changes, f"triage {number} ending {end} -> {values['state']}",
+                   seen=Seen({}, {number: shown}))
 
-    app.push_screen(FormModal(f"Triage contract {number}", fields), done)
+    app.push_screen(FormModal(f"Triage {number}, renewal ending {end}", fields, validate), done)
 
 
 def renew_contract(app: SmartnetApp, number: str) -> None:

@@ -40,6 +40,7 @@ from smartnet_tui.tui.table_sources import (
     fmt_date,
     fmt_money,
     line_state,
+    shown_triage,
 )
 from smartnet_tui.tui.widgets.bars import ModeBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
@@ -307,11 +308,12 @@ class ContractScreen(DetailScreen):
         if c.status == "cancelled":
             _kv(t, "status", "cancelled", "dim")
         t.append("\n")
-        if c.triage:
-            _kv(t, "triage", c.triage.state, "cyan bold")
-            _kv(t, "owner", c.triage.owner)
-            if c.triage.note:
-                _kv(t, "note", c.triage.note)
+        tr = shown_triage(c, st)  # its first renewal's, as the Contracts row shows
+        if tr:
+            _kv(t, "triage", tr.state, "cyan bold")
+            _kv(t, "owner", tr.owner)
+            if tr.note:
+                _kv(t, "note", tr.note)
         else:
             _kv(t, "triage", None)
         self.query_one("#info", Static).update(t)

@@ -19,7 +19,7 @@ shown, :attr:`WorklistItemScreen.key` its ``(contract, end)``; a panel goes in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -28,13 +28,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from smartnet_tui.domain.basis import Seen
-from smartnet_tui.domain.changes import Change, PutContract
-from smartnet_tui.domain.edits import EditError
-from smartnet_tui.domain.model import TRIAGE_STATES, Renewal, RenewalLine
-from smartnet_tui.domain.worklist import DISPOSITION_KEYS, set_renewal_triage, triage_state
-from smartnet_tui.store.db import current_user
-from smartnet_tui.tui.components.dialogs import Field, FormModal
+from smartnet_tui.domain.model import Renewal, RenewalLine
+from smartnet_tui.domain.worklist import DISPOSITION_KEYS
+from smartnet_tui.tui.components.actions import edit_renewal_triage
 from smartnet_tui.tui.components.quote_panel import QuotePanel, QuoteScreen
 from smartnet_tui.tui.components.request_dialog import open_request_dialog
 from smartnet_tui.tui.screens.base import BaseScreen
@@ -51,7 +47,6 @@ from smartnet_tui.tui.widgets.bars import ModeBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
-    from smartnet_tui.tui.app import SmartnetApp
     from smartnet_tui.tui.sync import Touched
 
 RenewalKey = tuple[str, date]
@@ -98,65 +93,6 @@ def days_text(days: int) -> str:
     return f"in {days} day{'s' * (days != 1)}"
 
 
-# ------------------------------------------------------------------ the triage dialog
-def edit_renewal_triage(app: SmartnetApp, key: RenewalKey) -> None:
-    """Open the triage dialog of renewal ``key`` and save what is chosen.
-
-    The contract record shown when the dialog opens is what the edit is based on: if it
-    changed since (another admin's triage followed in meanwhile), nothing is saved and the
-    user is told; and the write itself is checked against it under the database lock
-    (``Store.apply``'s ``expect``, through the app's submit), so a change another process
-    wrote but the app has not followed yet is not overwritten either.
-    """
-    analysis = app.analysis
-    number, end = key
-    renewal = analysis.renewal(number, end) if analysis is not None else None
-    if analysis is None or renewal is None:
-        app.notify(f"contract {number} has no renewal ending {end} any more", severity="warning",
-                   markup=False)
-        return
-    shown = analysis.estate.contracts[number]
-    tr = renewal.triage
-    fields = [
-        Field("state", "State", tr.state, choices=TRIAGE_STATES),
-        Field("owner", "Owner (empty: nobody)", tr.owner or "", "who works on it"),
-        Field("note", "Note (empty: none)", tr.note or "", "quote number, decision, ..."),
-    ]
-
-    def build(values: dict[str, str]) -> list[Change]:
-        a = app.analysis
-        if a is None or a.estate.contracts.get(number) != shown:
-            raise EditError(f"contract {number} was changed by someone else since this dialog "
-                            "opened: not saved (the screen now shows their version; open the "
-                            "dialog again to redo the edit)")
-        at = datetime.now().astimezone().isoformat(timespec="seconds")
-        return set_renewal_triage(a, number, triage_state(values["state"]), end=end,
-                                  owner=values["owner"], note=values["note"],
-                                  user=current_user(), at=at)
-
-    def validate(values: dict[str, str]) -> str | None:
-        try:
-            triage_state(values["state"])
-        except EditError as exc:
-            return str(exc)
-        return None
-
-    def done(values: dict[str, str] | None) -> None:
-        if values is None:
-            return
-        try:
-            changes = build(values)
-        except EditError as exc:
-            app.notify(str(exc), title="not saved", severity="error", timeout=10, markup=False)
-            return
-        put = changes[0]
-        new = put.contract.triage_for(end) if isinstance(put, PutContract) else None
-        if new is not None and (new.state, new.owner, new.note) == (tr.state, tr.owner, tr.note):
-            return  # nothing changed: nothing to save or undo
-        app.submit(changes, f"triage {number} ending {end} -> {values['state']}",
-                   seen=Seen({}, {number: shown}))
-
-    app.push_screen(FormModal(f"Triage {number}, renewal ending {end}", fields, validate), done)
 
 
 # ------------------------------------------------------------------ the item screen
