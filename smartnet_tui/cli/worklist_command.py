@@ -28,6 +28,7 @@ from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.edits import EditError
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import TRIAGE_STATES, Renewal, RenewalLine
+from smartnet_tui.domain.partner_request import DECLINED_REASON, declined, line_action, line_reason
 from smartnet_tui.domain.worklist import (
     DISPOSITION_KEYS,
     renewal_json,
@@ -266,9 +267,12 @@ PARTNER_DATE_COLUMNS = ("contract_end", "deadline", "line_end", "max_end")
 DISPOSITION_ORDER = {d: i for i, d in enumerate(("renew", "blocked", "replace", "drop", "renewed"))}
 
 
-def recommendation(ln: RenewalLine) -> str:
-    """What the partner should do with a line: only a ``renew`` line says ``renew``."""
+def recommendation(r: Renewal, ln: RenewalLine) -> str:
+    """What the partner should do with a line: only a ``renew`` line of a renewal not
+    triaged ``do not renew`` says ``renew`` (:func:`~smartnet_tui.domain.partner_request.line_action`)."""
     d = ln.disposition
+    if declined(r, ln):
+        return DECLINED_REASON
     if d == "renew":
         return "renew"
     if d == "renewed":
@@ -282,7 +286,9 @@ def recommendation(ln: RenewalLine) -> str:
 
 
 def partner_lines(r: Renewal) -> list[RenewalLine]:
-    return sorted(r.lines, key=lambda ln: (DISPOSITION_ORDER[ln.disposition], ln.serial, ln.index))
+    """The lines to quote first (``renew``, unless declined by triage), then the others."""
+    return sorted(r.lines, key=lambda ln: (line_action(r, ln) != "renew",
+                                           DISPOSITION_ORDER[ln.disposition], ln.serial, ln.index))
 
 
 def partner_rows(analysis: Analysis, everything: bool = False) -> list[dict[str, Any]]:
@@ -310,9 +316,13 @@ def partner_rows(analysis: Analysis, everything: bool = False) -> list[dict[str,
                 "reason": ln.reason or "",
                 "renewed_by": ln.renewed_by or "",
                 "max_end": ln.max_end.isoformat() if ln.max_end else "",
-                "recommendation": recommendation(ln),
+                "recommendation": recommendation(r, ln),
             })
     return rows
+
+
+def _to_renew(r: Renewal) -> list[RenewalLine]:
+    return [ln for ln in partner_lines(r) if line_action(r, ln) == "renew"]
 
 
 def partner_markdown(analysis: Analysis, everything: bool = False) -> str:
@@ -330,15 +340,15 @@ def partner_markdown(analysis: Analysis, everything: bool = False) -> str:
     for r in items:
         cost = money_text(r.annual_cost, r.currency) if r.annual_cost is not None else ""
         out.append(f"| {_md(r.contract)} | {r.status} | {r.end} | {r.days_left} | {r.deadline} "
-                   f"| {_md(r.service_level)} | {r.counts['renew']} | {len(r.lines)} | {cost} "
+                   f"| {_md(r.service_level)} | {len(_to_renew(r))} | {len(r.lines)} | {cost} "
                    f"| {_md(r.reseller)} |")
     for r in items:
         out += ["", f"## {_md(r.contract)}, ending {r.end}", ""]
         reason = " (last date to renew)" if r.deadline_reason != "end" else ""
         out.append(f"{r.status}, deadline {r.deadline}{reason}.")
         lines = partner_lines(r)
-        renew = [ln for ln in lines if ln.disposition == "renew"]
-        other = [ln for ln in lines if ln.disposition != "renew"]
+        renew = _to_renew(r)
+        other = [ln for ln in lines if ln not in renew]
         out += ["", f"### Renew ({len(renew)})", ""]
         if renew:
             out.append("| Serial | PID | Hostname | Site | Line end | Max end |")
@@ -355,6 +365,6 @@ def partner_markdown(analysis: Analysis, everything: bool = False) -> str:
             out.append("|---|---|---|---|---|")
             for ln in other:
                 out.append(f"| {_md(ln.serial)} | {_md(ln.pid)} | {_md(ln.hostname)} "
-                           f"| {ln.disposition} | {_md(ln.reason)} |")
+                           f"| {ln.disposition} | {_md(line_reason(r, ln))} |")
     out.append("")
     return "\n".join(out)

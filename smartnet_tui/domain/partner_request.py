@@ -7,6 +7,10 @@ renewals, with the action the partner should take, in Cisco's vocabulary.
 - ``terminate`` (``drop``, ``replace``, ``blocked``), with the reason;
 - ``no action`` (``renewed``), naming the new contract.
 
+A renewal triaged ``do not renew`` is not requested: its ``renew`` lines become
+``terminate`` with the reason ``do not renew (triage)`` (:func:`line_action`, what the
+request and the partner sheet both follow); the dispositions themselves do not change.
+
 ``smartnet request`` writes the rows as CSV, XLSX or a Markdown summary; the app's
 Worklist (``e``) writes the same. Pure: no I/O.
 """
@@ -34,6 +38,27 @@ RENEW, TERMINATE, NO_ACTION = "renew", "terminate", "no action"
 ACTIONS = (RENEW, TERMINATE, NO_ACTION)
 ACTION_OF = {"renew": RENEW, "drop": TERMINATE, "replace": TERMINATE, "blocked": TERMINATE,
              "renewed": NO_ACTION}
+
+
+DO_NOT_RENEW = "do not renew"  # the triage state that declines a renewal
+DECLINED_REASON = "do not renew (triage)"
+
+
+def declined(r: Renewal, rl: RenewalLine) -> bool:
+    """A ``renew`` line of a renewal triaged ``do not renew``: not to be renewed."""
+    return rl.disposition == "renew" and r.state == DO_NOT_RENEW
+
+
+def line_action(r: Renewal, rl: RenewalLine) -> str:
+    """What the partner should do with a line of a renewal: its disposition's action,
+    except that the ``renew`` lines of a renewal triaged ``do not renew`` are terminated."""
+    return TERMINATE if declined(r, rl) else ACTION_OF[rl.disposition]
+
+
+def line_reason(r: Renewal, rl: RenewalLine) -> str | None:
+    """The line's reason as the partner should read it (``do not renew (triage)`` for a
+    declined ``renew`` line)."""
+    return DECLINED_REASON if declined(r, rl) else rl.reason
 
 
 class RequestError(ValueError):
@@ -85,9 +110,9 @@ def requested_end(rl: RenewalLine, target: date | None) -> date:
     return min(want, cap) if cap is not None else want
 
 
-def _reason(rl: RenewalLine, action: str, want: date | None) -> str | None:
+def _reason(r: Renewal, rl: RenewalLine, action: str, want: date | None) -> str | None:
     if action != RENEW:
-        return rl.reason
+        return line_reason(r, rl)
     parts = [rl.reason] if rl.reason else []
     if want is not None and rl.max_end is not None and want == rl.max_end:
         parts.append(f"cut at {rl.pid}'s last date of support")
@@ -127,7 +152,7 @@ def request_rows(
             line = lines.get(rl.index)
             spec = contract.lines[rl.index] if rl.index < len(contract.lines) else None
             extra = spec.extra if spec is not None else {}
-            action = ACTION_OF[rl.disposition]
+            action = line_action(r, rl)
             want = requested_end(rl, target) if action == RENEW else None
             device = rl.device
             pid = rl.pid or _text(extra.get("pid"))
@@ -146,7 +171,7 @@ def request_rows(
                 quantity=1,
                 action=action,
                 requested_end=want,
-                reason=_reason(rl, action, want),
+                reason=_reason(r, rl, action, want),
                 hostname=rl.hostname,
                 criticality=rl.criticality,
                 annual_cost=rl.annual_cost,

@@ -1,0 +1,77 @@
+"""Renewal decisions as the partner and the admin read them, on the sample estate at the
+demo date (2026-12-01): a renewal triaged ``do not renew`` is not requested, only active
+devices "lose support", a contract's end is not its earliest renewal, contract numbers
+typed without their leading zeros, dates in the settings' order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from helpers import TODAY_ARG
+
+from smartnet_tui.imports.demo import sample_dir
+
+
+@pytest.fixture
+def sample_db(cli, db_path) -> Path:
+    code, _, err = cli("import", sample_dir() / "estate.yaml", sample_dir() / "eox.json",
+                       "--db", db_path)
+    assert code == 0, err
+    return db_path
+
+
+@pytest.fixture
+def run(cli, sample_db):
+    def _run(*argv):
+        return cli(*argv, "--db", sample_db, "--today", TODAY_ARG)
+    return _run
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _section(text: str, title: str) -> str:
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+# ---------------------------------------------------------------- 1. do not renew
+def test_do_not_renew_is_not_requested_for_renewal(run):
+    """206004518 is triaged `do not renew` in the sample: its two `renew` lines are asked
+    to be terminated, their devices lose support, their cost is not under "to renew"."""
+    code, out, err = run("request", "--csv")
+    assert code == 0, err
+    lab = [r for r in _rows(out) if r["Contract Number"] == "206004518"]
+    assert [(r["Serial Number"], r["Requested Action"], r["Requested End Date"], r["Reason"])
+            for r in lab] == [
+        ("FDO2426T314", "terminate", "", "do not renew (triage)"),
+        ("JAE2524Y53M", "terminate", "", "do not renew (triage)"),
+    ]
+    code, out, _ = run("request", "--markdown")
+    losing = _section(out, "Devices that will lose support")
+    assert "| FDO2426T314 | lon-lab-rtr-01 | ISR4331/K9 | low | 206004518 | 2026-12-20 " \
+           "| do not renew (triage) |" in losing
+    assert "| JAE2524Y53M | lon-lab-fw-01 |" in losing
+    # the lab's GBP 430.00 a year is not counted as to renew
+    assert "- GBP: 5,216.42\n" in _section(out, "Annual cost of the lines to renew")
+
+
+def test_do_not_renew_in_the_partner_sheet_but_dispositions_unchanged(run):
+    code, out, _ = run("report", "--csv")
+    lab = [r for r in _rows(out) if r["contract"] == "206004518"]
+    assert len(lab) == 2
+    assert {(r["disposition"], r["recommendation"]) for r in lab} == {
+        ("renew", "do not renew (triage)")}
+    code, out, _ = run("report", "--markdown")
+    section = out.split("## 206004518, ending 2026-12-20\n", 1)[1].split("\n## ", 1)[0]
+    assert "### Renew (0)" in section and "### Not to renew (2)" in section
+    assert "| 206004518 | due | 2026-12-20 | 19 | 2026-12-20 | SW | 0 | 2 |" in out
+    # the worklist keeps the lines' dispositions (issue 8)
+    code, out, _ = run("worklist", "--json")
+    item = next(i for i in json.loads(out) if i["contract"] == "206004518")
+    assert item["state"] == "do not renew"
+    assert [ln["disposition"] for ln in item["lines"]] == ["renew", "renew"]
