@@ -86,6 +86,13 @@ class RequestRow:
     criticality: str | None = None
     annual_cost: Decimal | None = None
     currency: str | None = None
+    device_status: str | None = None  # the inventory's; None: not in the inventory
+
+    @property
+    def loses_support(self) -> bool:
+        """A line to terminate of an active device: support that matters ends with it (a
+        spare or decommissioned device, or a serial not in the inventory, is a drop)."""
+        return self.action == TERMINATE and self.device_status == "active"
 
     def cells(self) -> dict[str, str | int | date | None]:
         """The row by column name: dates as dates (the writer formats them), text as text."""
@@ -176,6 +183,7 @@ def request_rows(
                 criticality=rl.criticality,
                 annual_cost=rl.annual_cost,
                 currency=r.currency,
+                device_status=device.status if device is not None else None,
             ))
     return rows
 
@@ -216,7 +224,7 @@ def markdown_summary(rows: Sequence[RequestRow], today: date, target: date | Non
     if target is not None:
         out += [f"Requested end date for the lines to renew: {target} (co-term), cut at each "
                 "product's last date of support.", ""]
-    losing = [row for row in rows if row.action == TERMINATE]
+    losing = [row for row in rows if row.loses_support]
     out.append("## Devices that will lose support")
     out.append("")
     if losing:
@@ -227,7 +235,7 @@ def markdown_summary(rows: Sequence[RequestRow], today: date, target: date | Non
                 row.serial, row.hostname, row.pid, row.criticality, row.contract, row.end,
                 row.reason)) + " |")
     else:
-        out.append("None: every line is renewed or already covered.")
+        out.append("None: every active device is renewed or already covered.")
     out.append("")
     out.append("## Annual cost of the lines to renew")
     out.append("")

@@ -75,3 +75,20 @@ def test_do_not_renew_in_the_partner_sheet_but_dispositions_unchanged(run):
     item = next(i for i in json.loads(out) if i["contract"] == "206004518")
     assert item["state"] == "do not renew"
     assert [ln["disposition"] for ln in item["lines"]] == ["renew", "renew"]
+
+
+# ---------------------------------------------------------------- 2. who loses support
+def test_only_active_devices_lose_support_in_the_request_summary(run):
+    """92451877 drops two decommissioned switches and a serial not in the inventory: those
+    are drops, not devices losing support; its blocked active switches are listed."""
+    code, out, err = run("request", "--markdown")
+    assert code == 0, err
+    losing = _section(out, "Devices that will lose support")
+    rows = [line.split(" | ") for line in losing.splitlines() if line.startswith("| ") and
+            not line.startswith("| Serial")]
+    serials = {r[0].lstrip("| ") for r in rows}
+    assert "FJC2141D2NM" not in serials and "FJC2323C3PW" not in serials  # decommissioned
+    assert "FJC2049L4HC" not in serials  # not in the inventory
+    assert "| FJC2125K6EW | nyc-hq-flr-03 | WS-C2960X-48FPD-L | normal | 92451877 |" in losing
+    assert all(r[1] and r[2] for r in rows)  # every one named and identified
+    assert len(serials) == 12
