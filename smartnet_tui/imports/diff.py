@@ -41,6 +41,20 @@ def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any], skip: tu
         if k in skip or b == a:
             continue
         name = k.replace("_", " ")
+        if k == "renewal_triage":  # a list of triages, one per renewal (keyed by its end)
+            out.extend(_renewal_triage_words(b, a))
+            continue
+        if k == "triage" and (isinstance(b, Mapping) or isinstance(a, Mapping)):
+            words = _triage_words(b if isinstance(b, Mapping) else None,
+                                  a if isinstance(a, Mapping) else None)
+            if words:
+                out.append(words if words.startswith("triage ") else f"triage: {words}")
+            continue
+        if _is_records(b) or _is_records(a):  # e.g. a quote's lines: by record, never a repr
+            words = _records_words(b, a)
+            if words:
+                out.append(f"{name}: {words}")
+            continue
         if isinstance(b, Mapping) or isinstance(a, Mapping):
             if not isinstance(b, Mapping) and isinstance(a, Mapping):  # newly set
                 shown = [f"{f.replace('_', ' ')} {_short(v)}" for f, v in a.items()
@@ -56,24 +70,120 @@ def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any], skip: tu
 
 
 _NOISE = ("updated", "history")  # bookkeeping inside a record: not news in a change line
+_RECORD_NOISE = (*_NOISE, "where")  # and where a quote line was read: not a change of it
+_TRIAGE_FIELDS = ("end", "state", "owner", "note")
+_DEFAULT_STATE = "to review"  # a renewal without a recorded triage is at this state
+LONG_TEXT = 200  # a text longer than this (a pasted essay) is cut, saying so; others show whole
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v == "" or v == [] or v == {}
+
+
+def _triage_words(b: Mapping[str, Any] | None, a: Mapping[str, Any] | None) -> str:
+    """A triage change in words, only what changed: ``state ordered → PO raised, owner
+    wei → ana, note set``; a new one: ``state quote requested, owner ana, note "..."``.
+    Appended history events and the update time are not news (the state change says it)."""
+    if a is None or not any(not _blank(a.get(f)) for f in _TRIAGE_FIELDS):
+        if b is None:
+            return ""
+        return f"triage removed (was {_short(b.get('state') or _DEFAULT_STATE)})"
+    if b is None:
+        parts = [f"state {_short(a.get('state') or _DEFAULT_STATE)}"]
+        if not _blank(a.get("owner")):
+            parts.append(f"owner {_short(a['owner'])}")
+        if not _blank(a.get("note")):
+            parts.append(f'note "{_short(a["note"])}"')
+        parts.extend(_field_changes({}, a, (*_TRIAGE_FIELDS, *_NOISE)))
+        return ", ".join(parts)
+    parts = []
+    bs, as_ = b.get("state") or _DEFAULT_STATE, a.get("state") or _DEFAULT_STATE
+    if bs != as_:
+        parts.append(f"state {_short(bs)} → {_short(as_)}")
+    bo, ao = b.get("owner"), a.get("owner")
+    if bo != ao and not (_blank(bo) and _blank(ao)):
+        if _blank(bo):
+            parts.append(f"owner {_short(ao)}")
+        elif _blank(ao):
+            parts.append(f"owner cleared (was {_short(bo)})")
+        else:
+            parts.append(f"owner {_short(bo)} → {_short(ao)}")
+    bn, an = b.get("note"), a.get("note")
+    if bn != an and not (_blank(bn) and _blank(an)):
+        parts.append("note set" if _blank(bn) else "note cleared" if _blank(an) else "note changed")
+    parts.extend(_field_changes(b, a, (*_TRIAGE_FIELDS, *_NOISE)))
+    return ", ".join(parts)
+
+
+def _renewal_triage_words(before: Any, after: Any) -> list[str]:
+    """A contract's renewal triages (one per renewal end), each changed one in words:
+    ``renewal ending 2026-10-31: state ordered → PO raised, owner wei → ana``."""
+    def by_end(v: Any) -> dict[str, Mapping[str, Any]]:
+        items = v if isinstance(v, (list, tuple)) else ()
+        return {str(t.get("end") or ""): t for t in items if isinstance(t, Mapping)}
+
+    b, a = by_end(before), by_end(after)
+    out = []
+    for end in sorted(b.keys() | a.keys()):
+        words = _triage_words(b.get(end), a.get(end))
+        if words:
+            out.append(f"renewal ending {end or '(no end)'}: {words}")
+    return out
+
+
+def _is_records(v: Any) -> bool:
+    return isinstance(v, (list, tuple)) and any(isinstance(x, Mapping) for x in v)
+
+
+def _record_key(r: Any) -> str:
+    """What names a record in a list: its serial (a quote line), pid, name or end."""
+    if isinstance(r, Mapping):
+        for k in ("serial", "pid", "name", "number", "end"):
+            if not _blank(r.get(k)):
+                return str(r[k])
+    return "(unnamed)"
+
+
+def _records_words(before: Any, after: Any) -> str:
+    """A list of records (a quote's lines) compared by what names each record:
+    ``2 added (A, B), 1 removed (C), 1 changed (D)``; where a line was read is no change."""
+    def grouped(v: Any) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for r in v if isinstance(v, (list, tuple)) else ():
+            body = ({k: x for k, x in r.items() if k not in _RECORD_NOISE}
+                    if isinstance(r, Mapping) else r)
+            out.setdefault(_record_key(r), []).append(repr(sorted(body.items()))
+                                                      if isinstance(body, dict) else repr(body))
+        return {k: sorted(x) for k, x in out.items()}
+
+    b, a = grouped(before), grouped(after)
+    added = sorted(a.keys() - b.keys())
+    removed = sorted(b.keys() - a.keys())
+    changed = sorted(k for k in a.keys() & b.keys() if a[k] != b[k])
+    parts = [f"{len(keys)} {word} ({_names(keys, SERIALS_NAMED)})"
+             for word, keys in (("added", added), ("removed", removed), ("changed", changed)) if keys]
+    return ", ".join(parts)
 
 
 def _short(v: Any) -> str:
-    """A stored value in words: none, text, numbers, lists joined, records as fields."""
-    if v is None or v == "" or v == [] or v == {}:
+    """A stored value in words: none, text, numbers, lists joined, records as fields,
+    lists of records counted; text is shown whole up to LONG_TEXT characters."""
+    if _blank(v):
         return "(none)"
     if isinstance(v, bool):
         text = "yes" if v else "no"
     elif isinstance(v, str):
         text = v
+    elif _is_records(v):
+        text = f"{len(v)} {'entry' if len(v) == 1 else 'entries'}"
     elif isinstance(v, (list, tuple)):
         text = ", ".join(_short(x) for x in v)
     elif isinstance(v, Mapping):
         text = ", ".join(f"{str(k).replace('_', ' ')} {_short(x)}" for k, x in v.items()
-                         if x not in (None, "") and k not in _NOISE)
+                         if not _blank(x) and k not in _NOISE)
     else:
         text = str(v)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= LONG_TEXT else text[:LONG_TEXT - 1] + "…"
 
 
 def describe_records(records: Iterable[Mapping[str, Any]], limit: int = 50) -> list[str]:
