@@ -137,8 +137,9 @@ async def test_the_worklist_item_shows_its_quote_and_f_shows_every_finding(quote
         item = await _open_item(pilot, "1000")
         panel = item.query_one("#quote", QuotePanel)
         text = str(panel.render())
-        assert panel.display and "Quote acme-2027" in text
-        assert "critical missing" in " ".join(text.split())
+        # one summary line: the quote, its lines and price here, its findings by severity
+        assert panel.display and "quote acme-2027: 1 line, USD 1,000.00; findings 1 critical" in text
+        assert "\n" not in text
         await pilot.press("f")
         assert await wait_until(pilot, lambda: isinstance(app.screen, QuoteScreen))
         assert "level_down" in _panel_text(app)
@@ -168,3 +169,31 @@ async def test_e_on_the_worklist_writes_the_request(quoted_settings, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# SMARTnet renewal request, 2026-12-01")
     assert "- renew: " in text and "## Devices that will lose support" in text
+
+
+async def test_a_renewal_with_a_quote_keeps_its_header_at_80x24(quoted_settings):
+    """The screen never scrolls its header away: the date, the renewal's title, its status
+    and triage stay on screen with the quote shown and the lines table takes the rest."""
+    from textual.widgets import Static
+
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.quote_panel import QuotePanel
+    from smartnet_tui.tui.widgets.bars import ModeBar, SummaryBar
+    from smartnet_tui.tui.widgets.record_table import RecordTable
+
+    app = SmartnetApp(quoted_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        item = await _open_item(pilot, "1000")
+        await pilot.pause()
+        for key in ("j", "G", "k", "pageup", "home"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert item.scroll_y == 0
+            assert item.query_one(SummaryBar).region.y == 0
+            assert item.query_one(ModeBar).region.y == item.query_one(SummaryBar).region.bottom
+            assert "renewal 1000 ending 2026-12-20" in str(item.query_one(ModeBar).render())
+            info = item.query_one("#info", Static)
+            assert "state " in str(info.render()) and info.region.bottom <= 24
+            assert item.query_one("#quote", QuotePanel).region.height == 1
+            assert item.query_one("#lines", RecordTable).region.height >= 5

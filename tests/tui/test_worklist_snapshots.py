@@ -15,6 +15,7 @@ from smartnet_tui.config import Settings
 from smartnet_tui.tui.app import SmartnetApp
 
 from .conftest import TODAY, wait_loaded
+from .test_quote_worklist import _open_item, quoted_settings  # noqa: F401 - a fixture
 from .test_worklist import make_worklist_db
 
 
@@ -55,3 +56,15 @@ class TestWorklist:
         """t: state, owner and note of the renewal under the cursor."""
         assert snap_compare(SmartnetApp(wl_settings), terminal_size=(80, 24),
                             run_before=_run("4", "j", "t"))
+
+    def test_item_with_a_quote(self, snap_compare, quoted_settings):  # noqa: F811
+        """A renewal with a stored quote at 80x24: header, status and triage stay on top,
+        the quote is one line (f: the findings), the lines table takes the rest."""
+        async def run_before(pilot) -> None:
+            await wait_loaded(pilot)
+            await _open_item(pilot, "1000")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+        assert snap_compare(SmartnetApp(quoted_settings), terminal_size=(80, 24),
+                            run_before=run_before)

@@ -75,6 +75,39 @@ def quote_view(quotes: Iterable[Quote], analysis: Analysis, key: RenewalKey,
     return out
 
 
+def quote_summary(quotes: Iterable[Quote], analysis: Analysis, key: RenewalKey,
+                  hint: str = "") -> list[tuple[str, str]]:
+    """One (style, text) line per quote on renewal ``key``, for a screen with little room:
+    ``quote acme: 9 lines, USD 9,750.00; findings 1 critical, 5 high, 3 medium`` in the
+    colour of the worst finding, then ``hint`` (e.g. ``(f: findings)``)."""
+    out: list[tuple[str, str]] = []
+    for quote in sorted(quotes, key=lambda q: q.name):
+        result = check_quote(quote.lines, analysis)
+        if key not in result.renewals:
+            continue
+        mine = [q for q, rl in zip(quote.lines, result.matched, strict=True)
+                if rl is not None and (rl.contract, rl.end) == key]
+        totals: dict[str, Decimal] = {}
+        for q in mine:
+            if q.net_price is not None:
+                cur = q.currency or "unknown"
+                totals[cur] = totals.get(cur, Decimal("0.00")) + money(q.net_price)
+        findings = findings_for_renewal(result, key)
+        counts: dict[str, int] = {}
+        for f in findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        n = len(mine)
+        text = f"quote {quote.name}: {n} line{'s' * (n != 1)}, {totals_text(totals)}; "
+        if findings:
+            text += "findings " + ", ".join(f"{c} {sev}" for sev, c in counts.items())
+            style = SEVERITY_STYLE.get(findings[0].severity, "")
+        else:
+            text += "no findings"
+            style = "green"
+        out.append((style, text + (f"  {hint}" if hint else "")))
+    return out
+
+
 class QuotePanel(Static):
     """The quotes and findings of one renewal, recomputed whenever the data changes.
 
@@ -86,10 +119,12 @@ class QuotePanel(Static):
     """
 
     def __init__(self, key: RenewalKey | None = None, *, empty: str | None = NO_QUOTE,
-                 limit: int | None = None, more: str = "", **kwargs: object) -> None:
+                 limit: int | None = None, more: str = "", compact: bool = False,
+                 **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.key = key
         self.empty = empty
+        self.compact = compact  # one summary line per quote (``more``: how to see the rest)
         self.limit = limit  # lines shown at most (then a line saying how many more)
         self.more = more  # how to see them all, e.g. "f: every finding"
 
@@ -109,14 +144,18 @@ class QuotePanel(Static):
 
     def render_quote(self) -> None:
         analysis: Analysis | None = getattr(self.app, "analysis", None)
-        lines = [] if self.key is None or analysis is None else quote_view(
-            analysis.estate.quotes.values(), analysis, self.key, self.empty)
+        if self.key is None or analysis is None:
+            lines: list[tuple[str, str]] = []
+        elif self.compact:
+            lines = quote_summary(analysis.estate.quotes.values(), analysis, self.key, self.more)
+        else:
+            lines = quote_view(analysis.estate.quotes.values(), analysis, self.key, self.empty)
         if self.limit is not None and len(lines) > self.limit:
             hidden = len(lines) - (self.limit - 1)
             lines = [*lines[:self.limit - 1],
                      ("dim", f"  ... {hidden} more line{'s' * (hidden != 1)}"
                              f"{' (' + self.more + ')' if self.more else ''}")]
-        text = Text()
+        text = Text(no_wrap=self.compact, overflow="ellipsis" if self.compact else None)
         for i, (style, line) in enumerate(lines):
             if i:
                 text.append("\n")

@@ -56,7 +56,7 @@ WORKLIST_TRIAGE = Binding("t", "triage", "Triage", id="worklist.triage",
 WORKLIST_REQUEST = Binding("e", "request", "Request", id="worklist.request", show=False,
                            tooltip="Write the renewal request for the partner (CSV, XLSX or "
                            "an email summary), as smartnet request does")
-QUOTE_SHOWN = 6  # lines of the quote panel on the item's screen (f: all of them)
+HISTORY_SHOWN = 2  # state changes listed on the item's screen (then "+N more (H ...)")
 
 DISPOSITION_STYLE = {"renew": "warn", "renewed": "good", "drop": "dim", "replace": "note",
                      "blocked": "bad"}
@@ -102,10 +102,10 @@ class _ItemLines(Source):
     noun = "lines"
     columns = (
         Column("serial", "Serial", 20),
-        Column("hostname", "Hostname", 24, min=10, drop=1),
+        Column("hostname", "Hostname", 24, min=10),  # whole before the reason grows
         Column("criticality", "Crit", 8, drop=5),
         Column("disposition", "Disposition", 11),
-        Column("reason", "Reason", 70, flex=True, min=36),
+        Column("reason", "Reason", 70, flex=True, min=30),  # whole under the table
         Column("renewed_by", "Renewed by", 12, drop=4),
         Column("max_end", "Max end", 10, drop=3),
         Column("cost", "Annual", 12, "right", drop=6),
@@ -152,20 +152,27 @@ class WorklistItemScreen(BaseScreen):
     """A renewal: status and deadline, triage and its history, each line's disposition."""
 
     DEFAULT_CSS = """
-    WorklistItemScreen #info { height: auto; padding: 0 1; }
-    WorklistItemScreen #lines-title { padding: 0 1; color: $text-muted; }
-    WorklistItemScreen #lines { height: 1fr; min-height: 4; }
+    WorklistItemScreen { overflow: hidden; }
+    WorklistItemScreen #info { height: auto; max-height: 3; padding: 0 1;
+                               text-wrap: nowrap; text-overflow: ellipsis; }
+    WorklistItemScreen #lines-title { height: 1; padding: 0 1; color: $text-muted; }
+    WorklistItemScreen #lines { height: 1fr; min-height: 3; }
     WorklistItemScreen #line { height: auto; max-height: 2; padding: 0 1; background: $boost; }
+    WorklistItemScreen #quote { height: auto; max-height: 2; border-top: none; }
     WorklistItemScreen #history { height: auto; max-height: 4; padding: 0 1;
                                   border-top: solid $panel-lighten-2; }
-    WorklistItemScreen #alerts { height: auto; max-height: 4; padding: 0 1; }
+    WorklistItemScreen #alerts { height: auto; max-height: 2; padding: 0 1; }
     """
+    # At 80x24 (two header lines, the mode line, three of info, the lines' title, two of
+    # the highlighted line, one per quote, the history's rule and three lines, two of
+    # alerts, the footer) the lines table keeps about six rows: nothing scrolls the
+    # screen's header away.
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="worklist.back",
                 tooltip="Back to the worklist"),
         WORKLIST_TRIAGE,
         WORKLIST_REQUEST,
-        Binding("f", "quote", "Quote", id="worklist.quote", show=False,
+        Binding("f", "quote", "Quote", id="worklist.quote",
                 tooltip="The partner quotes of this renewal and every finding"),
     ]
 
@@ -188,9 +195,9 @@ class WorklistItemScreen(BaseScreen):
 
     def compose_panels(self) -> ComposeResult:
         """Widgets between the lines and the history: the renewal's partner quotes and their
-        findings (shown only when a quote has a line on it; f: all of it)."""
-        yield QuotePanel(self.key, empty=None, limit=QUOTE_SHOWN, more="f: every finding",
-                         id="quote")
+        findings, one summary line per quote (shown only when a quote has a line on it;
+        f: every finding)."""
+        yield QuotePanel(self.key, empty=None, compact=True, id="quote")  # f (footer): all
 
     # -- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -244,14 +251,13 @@ class WorklistItemScreen(BaseScreen):
 
     @staticmethod
     def info_text(r: Renewal) -> Text:
-        t = Text()
+        t = Text(no_wrap=True, overflow="ellipsis")  # three lines, each cut rather than wrapped
         style = TEXT_STYLE[RENEWAL_STYLE.get(r.status)]
         t.append(r.status.upper(), style=style + " bold")
         what = "last date to renew" if r.deadline_reason != "end" else "deadline"
         t.append(f"  {what} {r.deadline} ({days_text(r.days_left)})", style="bold")
         if r.deadline_reason != "end":
             t.append(f", ends {r.end}")
-        t.append(f"  due from {r.due_date}", style="dim")
         t.append("\n")
         t.append("state ", style="dim")
         t.append(clean(r.state), style=TEXT_STYLE[state_style(r.state)] + " bold")
@@ -266,23 +272,28 @@ class WorklistItemScreen(BaseScreen):
         t.append("  annual ", style="dim")
         t.append(f"{clean(r.currency or '')} {r.annual_cost:,.2f}".strip()
                  if r.annual_cost is not None else "unknown")
+        t.append("  due from ", style="dim")
+        t.append(str(r.due_date))
         t.append("  reseller ", style="dim")
         t.append(clean(r.reseller) if r.reseller else "-")
         return t
 
     @staticmethod
-    def history_text(r: Renewal) -> Text:
+    def history_text(r: Renewal, shown: int = HISTORY_SHOWN) -> Text:
+        """The newest ``shown`` state changes, then how many more (all in ``H``)."""
         t = Text()
         t.append("history ", style="dim")
         events = r.triage.history
         if not events:
             t.append("no state change recorded", style="dim")
             return t
-        for i, ev in enumerate(reversed(events)):  # newest first
+        for i, ev in enumerate(list(reversed(events))[:shown]):  # newest first
             if i:
                 t.append("\n        ")
             t.append(f"{clean(ev.at)}  {clean(ev.user)}  ")
             t.append(clean(ev.state), style=TEXT_STYLE[state_style(ev.state)])
+        if len(events) > shown:
+            t.append(f"\n        +{len(events) - shown} more (H for the journal)", style="dim")
         return t
 
     @on(RecordTable.Highlighted, "#lines")
