@@ -36,13 +36,20 @@ def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any], skip: tu
     """Each changed field in words: ``status active → spare``; a nested record field by
     field (``triage state to review → quote requested``), never a Python dict."""
     out = []
+    # A data file's contract-level triage, replaced by a renewal's own in the same change
+    # (the app's and the CLI's triage do this): it is that renewal's triage before.
+    legacy = before.get("triage")
+    moved = (isinstance(legacy, Mapping) and not after.get("triage")
+             and "renewal_triage" not in skip and before.get("renewal_triage") != after.get("renewal_triage"))
     for k in sorted(set(before) | set(after)):
         b, a = before.get(k), after.get(k)
         if k in skip or b == a:
             continue
         name = k.replace("_", " ")
         if k == "renewal_triage":  # a list of triages, one per renewal (keyed by its end)
-            out.extend(_renewal_triage_words(b, a))
+            out.extend(_renewal_triage_words(b, a, legacy if moved else None))
+            continue
+        if k == "triage" and moved:
             continue
         if k == "triage" and (isinstance(b, Mapping) or isinstance(a, Mapping)):
             words = _triage_words(b if isinstance(b, Mapping) else None,
@@ -115,15 +122,24 @@ def _triage_words(b: Mapping[str, Any] | None, a: Mapping[str, Any] | None) -> s
     return ", ".join(parts)
 
 
-def _renewal_triage_words(before: Any, after: Any) -> list[str]:
+def _renewal_triage_words(before: Any, after: Any,
+                          legacy: Mapping[str, Any] | None = None) -> list[str]:
     """A contract's renewal triages (one per renewal end), each changed one in words:
-    ``renewal ending 2026-10-31: state ordered → PO raised, owner wei → ana``."""
+    ``renewal ending 2026-10-31: state ordered → PO raised, owner wei → ana``. ``legacy``:
+    the contract-level triage this change replaced, the before of the first renewal added
+    (the one it applied to); said removed when no renewal was added."""
     def by_end(v: Any) -> dict[str, Mapping[str, Any]]:
         items = v if isinstance(v, (list, tuple)) else ()
         return {str(t.get("end") or ""): t for t in items if isinstance(t, Mapping)}
 
     b, a = by_end(before), by_end(after)
     out = []
+    if legacy is not None:
+        added = sorted(a.keys() - b.keys())
+        if added:
+            b[added[0]] = legacy
+        else:
+            out.append(f"triage removed (was {_short(legacy.get('state') or _DEFAULT_STATE)})")
     for end in sorted(b.keys() | a.keys()):
         words = _triage_words(b.get(end), a.get(end))
         if words:

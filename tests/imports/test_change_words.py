@@ -110,6 +110,28 @@ def test_a_data_files_contract_triage_in_words(before, after, expected):
     assert words("contracts", "88120455", contract(triage=before), contract(triage=after)) == [expected]
 
 
+@pytest.mark.parametrize(("before_rt", "after_rt", "expected"), [
+    # the app's `t` on a contract whose data file kept one triage: it becomes the renewal's,
+    # so only the owner changed (not "a new triage" plus "triage removed")
+    ([], [rt("2026-12-20", state="quote requested", owner="bo", note="co-term")],
+     "~ contract 88120455: renewal ending 2026-12-20: owner ana → bo"),
+    ([rt("2026-10-31", state="ordered")],
+     [rt("2026-10-31", state="ordered"), rt("2027-10-31", state="PO raised", owner="ana",
+                                            note="co-term")],
+     "~ contract 88120455: renewal ending 2027-10-31: state quote requested → PO raised"),
+    # the contract-level triage dropped with no renewal taking it: said removed
+    ([rt("2026-10-31", state="ordered")], [rt("2026-10-31", state="PO raised")],
+     "~ contract 88120455: triage removed (was quote requested); "
+     "renewal ending 2026-10-31: state ordered → PO raised"),
+])
+def test_a_contract_triage_taken_over_by_a_renewal_reads_as_that_renewals_change(
+        before_rt, after_rt, expected):
+    legacy = {"state": "quote requested", "owner": "ana", "note": "co-term"}
+    b = contract(triage=legacy, renewal_triage=before_rt)
+    a = contract(renewal_triage=after_rt)
+    assert words("contracts", "88120455", b, a) == [expected]
+
+
 def qline(serial: str, row: int, price: str = "1000") -> dict[str, Any]:
     return {"where": f"quote.csv: row {row}", "serial": serial, "contract": "93425688",
             "start": "2027-01-01", "end": "2027-12-31", "net_price": price, "currency": "USD"}

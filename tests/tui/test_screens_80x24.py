@@ -372,7 +372,7 @@ async def test_history_shows_changes_in_words(app):
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen)
                          and "owner" in str(app.screen.query_one("#entry").render()))
         entry = str(app.screen.query_one("#entry").render())
-        assert "triage owner ana → bo" in entry
+        assert "~ contract 1000: renewal ending 2026-12-20: owner ana → bo" in entry
         assert "{" not in entry and "'" not in entry
 
 
@@ -386,7 +386,7 @@ def test_cli_history_shows_changes_in_words(filled_db, capsys):
     store.close()
     assert main(["--db", str(filled_db), "history"]) == 0
     out = capsys.readouterr().out
-    assert "triage owner ana → bo" in out and "triage state quote requested → ordered" in out
+    assert "~ contract 1000: triage: state quote requested → ordered, owner ana → bo, note changed" in out
     assert "{'" not in out
 
 
