@@ -152,21 +152,23 @@ def plain_worklist(items: Sequence[Renewal], analysis: Analysis, everything: boo
     for r in items:
         deadline = f"{r.deadline_reason} {r.deadline}" if r.deadline_reason != "end" \
             else f"deadline {r.deadline}"
-        owner = f", owner {r.triage.owner}" if r.triage.owner else ""
+        # every stored text escaped on its own: a line break in a note must not start a
+        # line of its own (the whole text is only made inert with its layout's newlines kept)
+        owner = f", owner {inert(r.triage.owner)}" if r.triage.owner else ""
         out.append("")
-        out.append(f"{r.contract}  {r.status.upper()}  {deadline} ({days_text(r.days_left)})")
+        out.append(f"{inert(r.contract)}  {r.status.upper()}  {deadline} ({days_text(r.days_left)})")
         out.append(f"  {r.state}{owner}")
-        level = r.service_level or "level unknown"
+        level = inert(r.service_level) or "level unknown"
         out.append(f"  ends {r.end}, {level}, {money_text(r.annual_cost, r.currency)} a year"
-                   + (f", {r.reseller}" if r.reseller else ""))
+                   + (f", {inert(r.reseller)}" if r.reseller else ""))
         out.append(f"  lines: {counts_text(r) or 'none'}")
         if r.triage.note:
-            out.append(f"  note: {r.triage.note}")
+            out.append(f"  note: {inert(r.triage.note)}")
     return "\n".join(out) + "\n"
 
 
 def _md(value: object) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+    return inert(value).replace("|", "\\|")  # escaped: a line break cannot end a row
 
 
 def markdown_worklist(items: Sequence[Renewal], analysis: Analysis, everything: bool) -> str:

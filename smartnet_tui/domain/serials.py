@@ -57,6 +57,25 @@ def control_char(text: str) -> str | None:
     return None if m is None else f"U+{ord(m.group()):04X}"
 
 
+# A one-line text typed by a person (a triage owner or note): no control character at
+# all (tab and line breaks would let a note forge the next line of a plain listing), no
+# DEL, no C1 control, no bidi control and no line/paragraph separator.
+LINE_CONTROL_CHARS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+def one_line_message(text: str) -> str | None:
+    """Why ``text`` cannot be a one-line field (owner, note), or None."""
+    m = LINE_CONTROL_CHARS.search(text)
+    if m is None:
+        return None
+    ch = m.group()
+    kind = ("a line break" if ch in "\n\r\u2028\u2029" else "a tab" if ch == "\t"
+            else "a bidi control" if ch > "\x9f" else "a control character")
+    return f"holds {kind} (U+{ord(ch):04X}): it must be one line of plain text"
+
+
 def has_control_char(text: str) -> bool:
     return CONTROL_CHARS.search(text) is not None
 

@@ -31,6 +31,7 @@ from smartnet_tui.domain.model import (
     TriageEvent,
 )
 from smartnet_tui.domain.renewals import pin_contract_triage
+from smartnet_tui.domain.serials import one_line_message
 
 DISPOSITION_KEYS = ("renew", "renewed", "drop", "replace", "blocked")  # `counts` key order
 
@@ -109,6 +110,15 @@ def triage_state(text: str) -> str:
     raise EditError(f"triage state must be one of {', '.join(TRIAGE_STATES)} (not {text!r})")
 
 
+def check_one_line(field: str, text: str | None) -> None:
+    """Refuse an owner or note holding a control character, a line break, a tab or a bidi
+    control (:func:`~smartnet_tui.domain.serials.one_line_message`): every way in (the CLI,
+    the app's dialogs, data files) builds its edit here or checks the same rule."""
+    msg = one_line_message(text) if text else None
+    if msg is not None:
+        raise EditError(f"{field} {msg}")
+
+
 def target_renewal(analysis: Analysis, number: str, end: date | None = None) -> Renewal:
     """The renewal ``(number, end)``; without ``end``, the contract's first in worklist order."""
     contract = analysis.estate.contracts.get(number)
@@ -149,6 +159,8 @@ def set_renewal_triage(
     in the same change, so the contract's triage lives per renewal from then on.
     """
     state = triage_state(state)
+    check_one_line("owner", owner)
+    check_one_line("note", note)
     renewal = target_renewal(analysis, number, end)
     contract = analysis.estate.contracts[number]
     current = renewal.triage

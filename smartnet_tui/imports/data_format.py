@@ -29,6 +29,7 @@ from smartnet_tui.domain.model import (
     normalise_serial,
 )
 from smartnet_tui.domain.money import AmountError, parse_amount
+from smartnet_tui.domain.serials import one_line_message
 from smartnet_tui.domain.service_levels import normalise_service_level
 from smartnet_tui.imports.parsed import TOP_KEYS, Parsed, Problem
 from smartnet_tui.imports.sources import line_of
@@ -124,6 +125,16 @@ class _Record:
         except AmountError as exc:
             self._err(key, str(exc))
             return None
+
+    def line_text(self, key: str) -> str | None:
+        """:meth:`text` that must be one line of plain text (a triage owner or note): no
+        control character, line break, tab or bidi control, as when typed in the app."""
+        v = self.text(key)
+        msg = one_line_message(v) if v else None
+        if msg is not None:
+            self._err(key, msg)
+            return None
+        return v
 
     def text_list(self, key: str) -> tuple[str, ...]:
         v = self.data.get(key)
@@ -244,7 +255,7 @@ def _triage(rec: _Record) -> Triage | None:
     state = sub.enum("state", CONTRACT_TRIAGE_STATES, None)  # older files' states too
     if state is None and sub.ok:
         sub._err("state", f"required, one of {', '.join(TRIAGE_STATES)}")
-    t = Triage(state or "", sub.text("owner"), sub.text("note"), sub.text("updated"))
+    t = Triage(state or "", sub.line_text("owner"), sub.line_text("note"), sub.text("updated"))
     if not sub.ok:
         rec.ok = False
         return None
@@ -275,6 +286,7 @@ def _renewal_triage(rec: _Record) -> tuple[Triage, ...]:
         state = sub.enum("state", TRIAGE_STATES, None)
         if state is None and sub.ok:
             sub._err("state", f"required, one of {', '.join(TRIAGE_STATES)}")
+        owner, note = sub.line_text("owner"), sub.line_text("note")
         events = []
         raw = item.get("history") or []
         if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
@@ -286,7 +298,7 @@ def _renewal_triage(rec: _Record) -> tuple[Triage, ...]:
         if not sub.ok:
             rec.ok = False
             continue
-        out.append(Triage(state or "", sub.text("owner"), sub.text("note"), sub.text("updated"),
+        out.append(Triage(state or "", owner, note, sub.text("updated"),
                           end, tuple(events)))
     return tuple(out)
 
