@@ -15,6 +15,7 @@ import time
 from typing import IO
 
 from smartnet_tui.config import Settings
+from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.imports.cisco_fetch import (
     DEFAULT_BASE_URL,
@@ -84,7 +85,7 @@ class _Bar:
 
 
 def _err(message: str) -> int:
-    print(f"smartnet: error: {message}", file=sys.stderr)
+    print(f"smartnet: error: {inert(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -120,10 +121,10 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
                       order=settings.date_order, today=settings.reference_date(), detail=detail)
     result = plan.result
     for w in result.warnings:
-        print(f"smartnet: warning: {w}", file=sys.stderr)
+        print(f"smartnet: warning: {inert(w)}", file=sys.stderr)  # Cisco's words, inert
     if result.errors:
         for e in result.errors:
-            print(f"smartnet: error: {e}", file=sys.stderr)
+            print(f"smartnet: error: {inert(e)}", file=sys.stderr)
         n = len(result.errors)
         print(f"smartnet: {n} error{'s' * (n != 1)} in Cisco's answers: nothing was imported, "
               "the database is unchanged", file=sys.stderr)
@@ -142,7 +143,7 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{source} ({len(answers)} answers)")
     print(outcome_line(result, args.dry_run))
     for line in change_lines(result):
-        print(f"  {line}")
+        print(f"  {inert(line)}")
     if result.orphans:
         print(orphans_line(result.orphans, "--add-devices"))
     return EXIT_OK

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.utils
 import os
+import re
 import stat
 import time
 import tomllib
@@ -34,6 +35,8 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from smartnet_tui.domain.display import inert
+
 DEFAULT_BASE_URL = "https://apix.cisco.com"
 DEFAULT_TOKEN_URL = "https://id.cisco.com/oauth2/default/v1/token"
 ENV_CLIENT_ID = "SMARTNET_CISCO_CLIENT_ID"
@@ -44,6 +47,7 @@ ENV_CREDENTIALS = "SMARTNET_CISCO_CREDENTIALS"  # the credentials file, if not t
 ENV_TIMEOUT = "SMARTNET_CISCO_TIMEOUT"  # seconds for one HTTP call (default 30)
 SN2INFO_BATCH = 75  # serials per SN2INFO call (Cisco's limit)
 EOX_BATCH = 20  # serials per EoX call (Cisco's limit)
+MIN_MASKED_LENGTH = 8  # a shorter secret or token is masked only where it stands alone
 SN2INFO_PATH = "/sn2info/v2/coverage/summary/serial_numbers/"
 EOX_PATH = "/supporttools/eox/rest/5/EOXBySerialNumber/"
 MAX_PAGES = 1000  # a pagination record claiming more is not believed
@@ -238,13 +242,21 @@ class CiscoClient:
 
     # ---------------------------------------------------------- safety
     def _scrub(self, text: str) -> str:
+        """``text`` with the secret and the token masked: anywhere when they are long
+        enough not to be a common word's letters, else only where they stand alone (a
+        one-letter token would turn ``HTTP 429`` into ``H******P 429``)."""
         for secret in (self._creds.client_secret, self._token):
-            if secret:
+            if not secret:
+                continue
+            if len(secret) >= MIN_MASKED_LENGTH:
                 text = text.replace(secret, "***")
+            else:
+                text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", "***", text)
         return text
 
     def _fail(self, message: str) -> FetchError:
-        return FetchError(self._scrub(message))
+        # Cisco's words (an error body) are the server's text: shown inert, never run
+        return FetchError(inert(self._scrub(message)))
 
     # ---------------------------------------------------------- time
     def _start(self) -> None:

@@ -21,8 +21,9 @@ from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.imports import cisco_api
 from smartnet_tui.imports.cisco_fetch import Answer
 from smartnet_tui.imports.diff import change_counts
-from smartnet_tui.imports.parsed import Parsed
+from smartnet_tui.imports.parsed import Parsed, Problem
 from smartnet_tui.imports.planner import ImportResult, orphan_serials, plan_changes
+from smartnet_tui.imports.sources import SourceError, check_strings
 from smartnet_tui.store.db import Stamp, Store, StoreError
 
 ACTION = "fetch"
@@ -48,6 +49,11 @@ def parse_answers(answers: Sequence[Answer], order: DateOrder, today: date) -> P
         for a in answers:
             parsed.files.append(a.name)
             parsed.formats[a.name] = FORMATS[a.kind]
+            try:  # the same field checks as a saved answer read from a file
+                check_strings(a.doc)
+            except SourceError as exc:
+                parsed.errors.append(Problem(a.name, exc.path, str(exc)))
+                continue
             if a.kind == "sn2info":
                 cisco_api.parse_sn2info(parsed, a.name, a.doc, order, today)
             else:

@@ -193,6 +193,13 @@ def _json_key_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, second) + 1 if second >= 0 else None
 
 
+def check_strings(doc: Any) -> None:
+    """Refuse (:class:`SourceError` naming the path) a key or text value of parsed JSON
+    holding a control character: what :func:`read_json` checks, for JSON that came by
+    another way (a Cisco API answer)."""
+    _check_strings(doc, "")
+
+
 def _check_strings(value: Any, path: str) -> None:
     if isinstance(value, str):
         msg = control_char_message(value)

@@ -251,3 +251,36 @@ def test_fetch_progress_bar_counts_calls_and_clears_itself():
     assert "\rfetching from Cisco [#######                       ] 1/4 calls (sn2info batch 1 page 1)" in text
     assert "[##############################] 4/4 calls (eox batch 1 page 1)" in text
     assert text.endswith("\r\x1b[K")
+
+
+# ------------------------------------------------------------------ hostile answers (reviewer's findings)
+def test_fetch_refuses_control_characters_as_a_file_import_does(fetch, fake_cisco, estate, cli, tmp_path):
+    """A coverage answer whose contract number holds ESC ... BEL is refused like the same
+    JSON saved to a file: one error naming the answer and the field, nothing written."""
+    rec = dict(fake_cisco.coverage["FOC1234X0AB"])
+    rec["service_contract_number"] = "92451876\x1b]0;pwned\x07"
+    fake_cisco.coverage["FOC1234X0AB"] = rec
+    before = estate.read_bytes()
+    code, out, err = fetch("--coverage")
+    assert code == 2, out
+    assert "service_contract_number" in err and "U+001B" in err
+    assert "\x1b" not in err and "\x07" not in err
+    assert estate.read_bytes() == before
+
+
+@pytest.mark.parametrize("match", ["/oauth2/", SN2INFO])
+def test_fetch_shows_an_error_body_inert(fetch, fake_cisco, estate, match):
+    fake_cisco.fault(match, status=400, body=b'{"error": "\\u001b]0;pwned\\u0007 \\u202eevil"}')
+    code, out, err = fetch()
+    assert code == 2 and err.count("\n") == 1, err
+    assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert "\\x1b]0;pwned\\x07 \\u202eevil" in err
+
+
+def test_a_short_secret_is_masked_only_where_it_stands_alone(fetch, fake_cisco, estate, monkeypatch):
+    monkeypatch.setenv("SMARTNET_CISCO_CLIENT_SECRET", "T")
+    fake_cisco.fault("/oauth2/", status=400, body=b'{"error": "HTTP says T is wrong"}')
+    code, _, err = fetch()
+    assert code == 2
+    assert "HTTP 400" in err and "H***" not in err
+    assert "HTTP says *** is wrong" in err
