@@ -143,14 +143,13 @@ def rebase_scenario(app: SmartnetApp) -> None:
 
 
 def discard_scenario(app: SmartnetApp) -> None:
-    """Close the scenario, writing nothing; the screens show the real data again (read
-    again from the file, which also brings in what others wrote meanwhile)."""
+    """Close the scenario, writing nothing; the screens show the real data again (kept up
+    to date meanwhile with what others wrote: :func:`follow_changes`)."""
     st = active(app)
     if st is None:
         return
     app.scenario = None
     _show(app, st.estate, st.analysis)
-    app.request_refresh("reload")
 
 
 def apply_scenario(app: SmartnetApp) -> bool:
@@ -167,10 +166,5 @@ def apply_scenario(app: SmartnetApp) -> bool:
         app.notify("nothing to write: the scenario changes no record (a single line dropped "
                    "from a renewal, or a co-term target, is a plan, not an edit)",
                    title="scenario closed", markup=False)
-        app.request_refresh("reload")
         return False
-    ok = app.submit(changes, f"what-if: {describe(st.scenario)}")
-    # what others wrote while the scenario was open went to its copy: read the file again
-    # (queued behind this write)
-    app.request_refresh("reload")
-    return ok
+    return app.submit(changes, f"what-if: {describe(st.scenario)}")
