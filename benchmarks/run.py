@@ -118,10 +118,18 @@ def median(xs: list[float]) -> float:
 
 
 def timed(fn: Callable[[], Any]) -> float:
+    """Wall time of ``fn()`` with the cyclic garbage collector paused: smartnet pauses it
+    while it builds large structures (smartnet_tui/gcpause.py), and a baseline left with
+    it running would pay for millions of objects walked again and again (composing the
+    YAML estate took 3 times as long)."""
     gc.collect()
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0
+    finally:
+        gc.enable()
 
 
 def interleaved(repeat: int, *fns: Callable[[], Any]) -> list[float]:
