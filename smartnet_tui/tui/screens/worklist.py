@@ -64,18 +64,19 @@ class WorklistSource(Source):
     """The worklist's items: keys are ``contract\\x1fend`` (see ``renewal_key_text``)."""
 
     noun = "renewals"
-    # At 80 columns: status, deadline, days, contract, state, annual and the line counts;
-    # Owner and Level leave first (l brings them back).
+    # The line counts stay readable (whole counts, then ``+N``, never ``2 renew …``): as the
+    # terminal narrows, Level, Days (the deadline says it), then Owner leave first; a › in
+    # the header says so and l brings them in (the counts then show whole).
     columns = (
         Column("status", "Status", 10),
         Column("deadline", "Deadline", 10),
-        Column("days", "Days", 5, "right"),
+        Column("days", "Days", 5, "right", drop=2),
         Column("contract", "Contract", 14),
         Column("state", "State", 15, min=9),
         Column("owner", "Owner", 12, min=5, drop=1),
-        Column("level", "Level", 8, drop=2),
+        Column("level", "Level", 8, drop=3),
         Column("cost", "Annual", 16, "split"),
-        Column("counts", "Lines", 60, flex=True, min=9, sep=" · "),
+        Column("counts", "Lines", 60, flex=True, min=20, sep=" · "),
     )
 
     def __init__(self, analysis: Analysis | None, everything: bool = False) -> None:
