@@ -3,12 +3,16 @@ then state, owner and note, only what changed, never a Python dict or a cut valu
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from helpers import TODAY_ARG
 
+from smartnet_tui.domain.changes import PutDevice
+from smartnet_tui.domain.display import inert
 from smartnet_tui.imports.demo import sample_dir
+from smartnet_tui.store.db import Store
 
 
 @pytest.fixture
@@ -51,10 +55,13 @@ def test_history_of_a_first_triage_gives_its_state_owner_and_whole_note(run):
         f'note "{note}"']
 
 
-def test_history_shows_a_hostile_note_inert(run):
-    code, _, err = run("triage", "92451876", "ordered", "--note", "evil\x1b[2Jnote")
-    assert code == 0, err
+def test_history_shows_stored_text_inert(run, db_path):
+    """Triage refuses control characters now; a journal written before (or by hand) may hold
+    them: the history shows them escaped, once, and still names the field."""
+    store = Store(db_path)
+    device = store.load().devices["FDO2516E3NL"]
+    store.apply([PutDevice(dataclasses.replace(device, notes="evil\x1b[2Jnote"))], action="edit")
+    store.close()
     [line] = last_change_lines(run)
-    assert "\x1b" not in line
-    assert line.startswith("~ contract 92451876: renewal ending 2026-12-15: state ordered, note ")
-    assert "evil" in line and "[2Jnote" in line
+    assert line.startswith("~ device FDO2516E3NL: notes ")
+    assert "\x1b" not in line and line.endswith(inert("evil\x1b[2Jnote"))
