@@ -155,14 +155,16 @@ class ModeBar(Static):
 
     def _render_line(self) -> None:
         mode, info, title = self._args
+        width = self.size.width or 80
         t = self._line(mode, info, title, compact=False)
+        if t.cell_len > width:  # the filter and counts win over the other screens' tabs
+            t = self._line(mode, info, title, compact=True)
         flash = self._flash
         if flash is not None:
-            width = self.size.width or 80
             if t.cell_len + 2 + flash.cell_len > width:
                 t = self._line(mode, "", title, compact=True)
             t.append("  ")
-            t.append_text(flash)
+            t.append_text(elide_middle(flash, width - t.cell_len))
         self.update(t)
 
     @staticmethod
@@ -180,6 +182,17 @@ class ModeBar(Static):
             t.append("  ")
             t.append(clean(info))
         return t
+
+
+def elide_middle(text: Text, width: int) -> Text:
+    """``text`` in ``width`` cells, cut in the middle (``saved: triage 8812… -> ordered``):
+    the end of a message (the new value) is what matters most, then its start."""
+    if text.cell_len <= width or width < 5:
+        return text
+    plain = text.plain
+    tail = max(width * 3 // 5, width - 20)
+    head = width - 1 - tail
+    return Text(plain[:head] + "…" + plain[len(plain) - tail:], style=text.style)
 
 
 # Toasts (errors, imports: the messages that stay a toast) at the top right, one line of
