@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from smartnet_tui.cli.quote_command import dump_json
@@ -26,6 +26,7 @@ from smartnet_tui.cli.request_command import iso_date
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis, Policy
+from smartnet_tui.domain.money import AmountError, parse_percent
 from smartnet_tui.domain.planning import (
     DEFAULT_YEARS,
     PRORATIONS,
@@ -48,13 +49,10 @@ HELP = ("plan renewals: co-term a service level onto one end date, compare multi
 
 def percent(value: str) -> Decimal:
     """A percentage of zero or more as typed (``5``, ``3.5``, ``5%``)."""
-    try:
-        pct = Decimal(value.strip().removesuffix("%").strip())
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a percentage") from None
-    if not pct.is_finite() or pct < 0:
-        raise argparse.ArgumentTypeError(f"{value!r}: a percentage of zero or more is needed")
-    return Decimal(format(pct, "f"))  # 1E+1 -> 10: echoed as a plain number
+    try:  # the one percentage grammar and bound (0 to 1000) of every command
+        return parse_percent(value)
+    except AmountError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def year_list(value: str) -> tuple[int, ...]:

@@ -22,7 +22,7 @@ import secrets
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import Change, DeleteQuote, PutQuote
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis, Policy
+from smartnet_tui.domain.money import AmountError, parse_percent
 from smartnet_tui.domain.quote_check import (
     DEFAULT_MAX_INCREASE,
     QuoteCheck,
@@ -53,13 +54,10 @@ HELP = "check a partner's renewal quote against the estate, and keep it with the
 
 
 def percent(value: str) -> Decimal:
-    try:
-        pct = Decimal(value.strip().removesuffix("%"))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a percentage") from None
-    if not pct.is_finite() or pct < 0:
-        raise argparse.ArgumentTypeError(f"{value!r}: the increase allowed cannot be negative")
-    return pct
+    try:  # the one percentage grammar and bound (0 to 1000) of every command
+        return parse_percent(value)
+    except AmountError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from smartnet_tui.domain.dates import DateOrder, parse_date
+from smartnet_tui.domain.money import AmountError, parse_decimal
 from smartnet_tui.domain.quotes import QuoteLine
 from smartnet_tui.domain.serials import normalise_serial, serial_problem
 from smartnet_tui.imports.parsed import Problem
@@ -100,27 +101,30 @@ class QuoteFile:
 
 
 def _amount(text: str) -> Decimal:
-    """A price as quotes write it: ``12,000.50``, ``$1200``, ``EUR 99``, ``(0)``."""
+    """A price as quotes write it: ``12,000.50``, ``$1200``, ``EUR 99``."""
     t = text.strip()
     t = re.sub(r"^[A-Za-z]{3}\s+|\s+[A-Za-z]{3}$", "", t)  # a currency code beside it
-    t = t.replace(",", "").replace("\u00a0", "").replace(" ", "").lstrip("$€£¥")
-    try:
-        value = Decimal(t)
-    except InvalidOperation:
-        raise ValueError(f"{text.strip()!r} is not an amount") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError(f"{text.strip()!r} is not an amount (a price is a number of zero or more)")
-    return value
+    try:  # the one amount grammar and bound of every reader
+        return parse_decimal(t, kind="price")
+    except AmountError as exc:
+        raise ValueError(str(exc).replace(repr(t.strip()), repr(text.strip()), 1)) from None
+
+
+MAX_COUNT = 1_000_000  # a quantity or a number of months beyond this is a typing slip
 
 
 def _whole(text: str, what: str) -> int:
     t = text.strip().replace(",", "")
     try:
+        if not re.fullmatch(r"\d+(?:\.\d*)?", t):  # Decimal also takes 1_000, 1e3, -0
+            raise InvalidOperation
         value = Decimal(t)
     except InvalidOperation:
         raise ValueError(f"{text.strip()!r} is not a number of {what}") from None
     if not value.is_finite() or value != value.to_integral_value() or value < 0:
         raise ValueError(f"{text.strip()!r} is not a whole number of {what}")
+    if value > MAX_COUNT:
+        raise ValueError(f"{text.strip()!r} is too many {what} (at most {MAX_COUNT:,})")
     return int(value)
 
 

@@ -81,9 +81,22 @@ def eox_to_doc(e: EoX) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- contracts
+_MAX_COST = 999_999_999_999.99  # domain.money.MAX_AMOUNT: what an import accepts
+
+
+def _bad_cost(value: Any) -> bool:
+    """A stored annual_cost no import would write (hand-edited): not a number from 0 to
+    the largest amount. Refused at load, or every figure built on it fails to round."""
+    return type(value) not in (int, float) or not 0 <= value <= _MAX_COST
+
+
 def line_from_doc(doc: Mapping[str, Any]) -> LineSpec:
     start = doc.get("start")
     end = doc.get("end")
+    cost = doc.get("annual_cost")
+    if cost is not None and _bad_cost(cost):
+        raise ValueError(f"line {doc.get('serial')!r}: annual_cost {cost!r} is not an amount "
+                         "from 0 to 999,999,999,999.99")
     return LineSpec(
         serial=doc["serial"],
         start=_fromiso(start) if start else None,
@@ -158,6 +171,13 @@ def contract_from_doc(doc: Mapping[str, Any], lines_filter: str | None = None) -
     raw_lines = doc.get("lines", ())
     if lines_filter is not None:
         raw_lines = [ln for ln in raw_lines if ln["serial"] == lines_filter]
+    cost = doc.get("annual_cost")
+    try:
+        if cost is not None and _bad_cost(cost):
+            raise ValueError(f"annual_cost {cost!r} is not an amount from 0 to 999,999,999,999.99")
+        lines = tuple(map(line_from_doc, raw_lines))
+    except ValueError as exc:
+        raise ValueError(f"contract {doc.get('number')!r}: {exc}") from None
     return Contract(
         number=doc["number"],
         service_level=doc.get("service_level"),
@@ -167,7 +187,7 @@ def contract_from_doc(doc: Mapping[str, Any], lines_filter: str | None = None) -
         reseller=doc.get("reseller"),
         annual_cost=doc.get("annual_cost"),
         currency=doc.get("currency"),
-        lines=tuple(map(line_from_doc, raw_lines)),
+        lines=lines,
         triage=triage_from_doc(doc.get("triage")),
         extra=doc.get("extra") or {},
         renewal_triage=tuple(map(renewal_triage_from_doc, doc.get("renewal_triage", ()))),
@@ -193,7 +213,15 @@ def contract_to_doc(c: Contract) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- quotes
 def _dec(value: str | None) -> Decimal | None:
-    return Decimal(value) if value is not None else None
+    if value is None:
+        return None
+    amount = Decimal(value)  # a hand-edited price no import would write: refused at load
+    if not amount.is_finite() or not 0 <= amount <= _MAX_PRICE:
+        raise ValueError(f"price {value!r} is not an amount from 0 to 999,999,999,999.99")
+    return amount
+
+
+_MAX_PRICE = Decimal("999999999999.99")
 
 
 def quote_line_from_doc(doc: Mapping[str, Any]) -> QuoteLine:
