@@ -24,9 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
-
 from smartnet_tui.cli import json_views
+from smartnet_tui.cli.quote_command import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis, Policy
@@ -400,7 +399,8 @@ def _by_contract(source: _Source) -> Callable[[str, str], Answer]:
 
 # ------------------------------------------------------------------------ the command
 def _dump(obj: Any) -> None:
-    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+    # a contract's renewals carry Decimal amounts: numbers with their exact digits
+    sys.stdout.write(json_text(obj) + "\n")
 
 
 def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
