@@ -106,7 +106,8 @@ def renew(
     estate = analysis.estate
     c = _contract(estate, number)
     st = analysis.contract_status.get(number)
-    old_end = st.end if st is not None else c.end
+    # the most urgent renewal's end (a line with its own earlier end moves alone)
+    old_end = (st.renewal_end or st.end) if st is not None else c.end
     new_number = new_number.strip()
     if old_end is not None and new_end <= old_end:
         raise EditError(f"the new end must be after the current end {old_end}")

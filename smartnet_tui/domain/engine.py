@@ -173,8 +173,8 @@ def compute_contract_status(
         return ContractStatus(contract.number, end, days, "not needed", serials, cost)
     first = renewals[0]
     return ContractStatus(
-        contract.number, first.end, first.days_left, first.status, serials, cost,
-        renewals, first.deadline,
+        contract.number, end, first.days_left, first.status, serials, cost,
+        renewals, first.deadline, first.end,
     )
 
 
@@ -300,9 +300,13 @@ def _names(lines: Sequence[RenewalLine], limit: int = 5) -> str:
     return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
-def renewal_alerts(renewal: Renewal, policy: Policy) -> list[Alert]:
+def renewal_alerts(renewal: Renewal, policy: Policy, whole: bool = True) -> list[Alert]:
     """The alerts about one renewal: expiring/review (shifted by triage), unconfirmed and
-    renewal_blocked about the contract, will_lapse about each device it leaves uncovered."""
+    renewal_blocked about the contract, will_lapse about each device it leaves uncovered.
+
+    ``whole``: the renewal is the contract's only one. When it is not, expiring/review
+    name the lines that end (``contract 0093425688: 2 lines end 2027-03-31 (in 120
+    days)``), not the contract, whose end is later."""
     r, today = renewal, policy.today
     n, state, end = r.contract, r.state, r.end
     out: list[Alert] = []
@@ -320,16 +324,18 @@ def renewal_alerts(renewal: Renewal, policy: Policy) -> list[Alert]:
             severity, action = "info", "marked do not renew"
         elif state != "to review":
             action = f"{action} ({state})"
-        when = f"ends {end}"
+        when = f"ends {end}" if whole else r.lines_end_text
         if r.deadline_reason == LAST_DATE_TO_RENEW:
             pids = sorted({ln.pid or ln.serial for ln in renew if ln.deadline == r.deadline})
             when += f", order by {r.deadline}, last date to renew for {', '.join(pids)}"
-        if renew:
+        if renew and not whole and len(renew) == len(r.lines):
+            reason = f"{when} (in {r.days_left} days): {action}"
+        elif renew:
             reason = f"{when} (in {r.days_left} days), {_plural(len(renew), 'line')} to renew: {action}"
         else:  # every line left is blocked: renewal_blocked says which
             reason = f"{when} (in {r.days_left} days), no line can be renewed any more: plan the refresh"
-        out.append(Alert(kind, severity, n, f"contract {n} {reason}", subject_type="contract",
-                         days_left=r.days_left, reason=reason))
+        out.append(Alert(kind, severity, n, f"contract {n}{' ' if whole else ': '}{reason}",
+                         subject_type="contract", days_left=r.days_left, reason=reason))
     if state in UNCONFIRMED_TRIAGE_STATES and renew and (end - today).days <= UNCONFIRMED_DAYS:
         gap = (end - today).days
         when = f"ended {end} ({-gap} days ago)" if gap < 0 else f"ends {end} (in {gap} days)"
@@ -360,7 +366,8 @@ def renewal_alerts(renewal: Renewal, policy: Policy) -> list[Alert]:
 
 def contract_alerts(status: ContractStatus, policy: Policy) -> list[Alert]:
     """Every alert of a contract's renewals."""
-    return [a for r in status.renewals for a in renewal_alerts(r, policy)]
+    whole = len(status.renewals) == 1
+    return [a for r in status.renewals for a in renewal_alerts(r, policy, whole)]
 
 
 CotermKey = tuple[str, str, str]  # (level code, reseller, currency)
@@ -464,7 +471,7 @@ class Analysis:
     # what co-term grouping reads of each contract, to know when to redo the groups
     _coterm_keys: dict[str, CotermFacts] = field(default_factory=dict)
     # each contract's renewals with their alerts, to reuse those of an unchanged renewal
-    _renewal_alerts: dict[str, dict[date, tuple[Renewal, list[Alert]]]] = field(default_factory=dict)
+    _renewal_alerts: dict[str, dict[date, tuple[Renewal, bool, list[Alert]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.recompute()
@@ -575,12 +582,14 @@ class Analysis:
                 moved = True
             # a renewal reused as it was keeps its alerts
             cached = self._renewal_alerts.get(n, {})
-            fresh: dict[date, tuple[Renewal, list[Alert]]] = {}
+            fresh: dict[date, tuple[Renewal, bool, list[Alert]]] = {}
             alerts = []
+            whole = len(st.renewals) == 1  # the alerts say so: part of a contract or all of it
             for r in st.renewals:
                 hit = cached.get(r.end)
-                mine = hit[1] if hit is not None and hit[0] is r else renewal_alerts(r, policy)
-                fresh[r.end] = (r, mine)
+                mine = hit[2] if hit is not None and hit[0] is r and hit[1] == whole \
+                    else renewal_alerts(r, policy, whole)
+                fresh[r.end] = (r, whole, mine)
                 alerts.extend(mine)
             if fresh:
                 self._renewal_alerts[n] = fresh

@@ -321,6 +321,12 @@ class Renewal:
         return self.triage.state
 
     @property
+    def lines_end_text(self) -> str:
+        """``2 lines end 2027-03-31``: the renewal told as part of its contract."""
+        k = len(self.lines)
+        return f"{k} line{'s' * (k != 1)} end{'s' * (k == 1)} {self.end}"
+
+    @property
     def counts(self) -> dict[str, int]:
         """Lines per disposition, every disposition present (zero when none)."""
         out = dict.fromkeys(DISPOSITIONS, 0)
@@ -338,10 +344,11 @@ class Renewal:
 class ContractStatus:
     """A contract's renewal picture: ``renewal`` is the most urgent of its renewals.
 
-    ``end``, ``days_left`` and ``deadline`` are that renewal's (``days_left`` from its
-    deadline). A cancelled contract, or one with no line to renew, has no renewals: its
-    ``end`` is the latest end of its lines not terminated (else its own) and ``days_left``
-    counts to it.
+    ``end`` is the contract's: the latest end of its lines not terminated, else its own.
+    ``renewal_end``, ``deadline`` and ``days_left`` are the most urgent renewal's
+    (``days_left`` from its deadline), which may end before the contract (a line with its
+    own earlier end). A cancelled contract, or one with no line to renew, has no renewals:
+    ``renewal_end`` and ``deadline`` are None and ``days_left`` counts to ``end``.
     """
 
     number: str
@@ -351,12 +358,19 @@ class ContractStatus:
     serials: tuple[str, ...]
     annual_cost: float | None
     renewals: tuple[Renewal, ...] = ()  # in worklist order
-    deadline: date | None = None
+    deadline: date | None = None  # the most urgent renewal's
+    renewal_end: date | None = None  # the most urgent renewal's end (<= end)
 
     @property
     def first(self) -> Renewal | None:
         """The contract's first renewal in worklist order (what `triage` without --end sets)."""
         return self.renewals[0] if self.renewals else None
+
+    @property
+    def early(self) -> Renewal | None:
+        """The most urgent renewal when it ends before the contract (part of it), else None."""
+        first = self.first
+        return first if first is not None and first.end != self.end else None
 
     def renewal_ending(self, end: date) -> Renewal | None:
         for r in self.renewals:

@@ -147,6 +147,8 @@ class LookupProvider(Provider):
                 hit_label.append(clean(number), style="bold")
                 if st is not None:
                     hit_label.append(f"  {st.renewal}, ends {st.end}")
+                    if (early := st.early) is not None:  # the renewal is part of it
+                        hit_label.append(f" ({early.lines_end_text})")
                 yield Hit(_score(upper, number.upper()) - 0.02, hit_label,
                           partial(app.open_contract, number), text=f"contract {number}",
                           help=f"{len(st.serials) if st else 0} serials")

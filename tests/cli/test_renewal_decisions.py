@@ -92,3 +92,27 @@ def test_only_active_devices_lose_support_in_the_request_summary(run):
     assert "| FJC2125K6EW | nyc-hq-flr-03 | WS-C2960X-48FPD-L | normal | 92451877 |" in losing
     assert all(r[1] and r[2] for r in rows)  # every one named and identified
     assert len(serials) == 12
+
+
+# ---------------------------------------------------------------- 3. a contract's end
+def test_a_contracts_end_is_not_its_earliest_renewal(run):
+    """0093425688 ends 2027-06-30; two firewall lines end 2027-03-31 (the most urgent
+    renewal, in review): the contract's end stays 2027-06-30, the alert names the lines."""
+    code, out, _ = run("report", "--json")
+    c = next(c for c in json.loads(out)["contracts"] if c["number"] == "0093425688")
+    assert (c["end"], c["days_left"], c["renewal"]) == ("2027-06-30", 120, "review")
+    code, out, _ = run("lookup", "0093425688", "--json")
+    assert json.loads(out)["contract"]["end"] == "2027-06-30"
+    code, out, _ = run("check", "--verbose")
+    _, out, _ = run("report")
+    assert ("contract 0093425688: 2 lines end 2027-03-31 (in 120 days): review with the "
+            "partner") in out
+    assert "contract 0093425688 ends 2027-03-31" not in out
+
+
+def test_lookup_of_a_contract_as_json_gives_its_renewals_costs_as_numbers(run):
+    code, out, err = run("lookup", "92451876", "--json")
+    assert code in (0, 1), err
+    data = json.loads(out)
+    assert data["renewals"][0]["annual_cost"] == 22969.98
+    assert '"annual_cost": 22969.98' in out

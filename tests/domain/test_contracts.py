@@ -44,11 +44,14 @@ def test_windows_come_from_the_policy(due, review, days_left, renewal):
     assert st.renewal == renewal
 
 
-def test_end_is_the_most_urgent_renewals_end():
-    # each end date is a renewal (issue 8); the contract shows the most urgent one
+def test_end_is_the_contracts_and_the_most_urgent_renewal_is_apart():
+    # each end date is a renewal (issue 8); the contract's renewal is the most urgent one,
+    # its end is the contract's: the latest end of its lines
     c = con("C1", ln("A", end=days(10)), ln("B", end=days(200)), ln("C"), end=days(50))
     st = status([c])
-    assert (st.end, st.days_left, st.renewal) == (days(10), 10, "due")
+    assert (st.end, st.renewal_end, st.deadline, st.days_left, st.renewal) == (
+        days(200), days(10), days(10), 10, "due")
+    assert st.early is not None and st.early.lines_end_text == f"1 line ends {days(10)}"
     assert [(r.end, r.status) for r in st.renewals] == [
         (days(10), "due"), (days(50), "due"), (days(200), "ok")]
 
@@ -56,7 +59,8 @@ def test_end_is_the_most_urgent_renewals_end():
 def test_terminated_lines_do_not_set_the_end():
     c = con("C1", ln("A", end=days(30)), ln("B", end=days(500), status="terminated"), end=days(40))
     st = status([c])
-    assert (st.end, st.days_left, st.renewal) == (days(30), 30, "due")
+    assert (st.renewal_end, st.days_left, st.renewal) == (days(30), 30, "due")
+    assert st.end == days(30)  # the latest end of the lines not terminated
     assert st.serials == ("A",)
 
 

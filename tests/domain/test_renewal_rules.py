@@ -36,7 +36,8 @@ def test_a_line_with_its_own_earlier_end_is_a_renewal_of_its_own():
     assert got == [(days(120), "review", ["FW"]), (days(211), "ok", ["A", "B"])]
     # the contract shows the most urgent renewal
     st = a.contract_status["C1"]
-    assert (st.renewal, st.end, st.days_left) == ("review", days(120), 120)
+    assert (st.renewal, st.renewal_end, st.days_left) == ("review", days(120), 120)
+    assert st.end == days(211)  # the contract's end is not its earliest renewal's
 
 
 def test_the_firewall_line_ending_before_its_contract_is_due_and_alerted():
@@ -49,6 +50,25 @@ def test_the_firewall_line_ending_before_its_contract_is_due_and_alerted():
     assert kinds(of_kind(a, "expiring")) == [("expiring", "medium", "0093425688")]
     assert "2027-03-31" in of_kind(a, "expiring")[0].message
     assert a.contract_status["0093425688"].renewal == "due"
+
+
+
+@pytest.mark.parametrize(("lines", "end", "message"), [
+    # the renewal is part of the contract: the alert names the lines that end, not the
+    # contract, whose end is later
+    ((ln("FW1", end=date(2027, 3, 31)), ln("FW2", end=date(2027, 3, 31)), ln("SW1")),
+     date(2027, 6, 30),
+     "contract 0093425688: 2 lines end 2027-03-31 (in 44 days): renew now"),
+    ((ln("FW1", end=date(2027, 3, 31)), ln("SW1")), date(2027, 6, 30),
+     "contract 0093425688: 1 line ends 2027-03-31 (in 44 days): renew now"),
+    # the renewal is the whole contract
+    ((ln("FW1"), ln("SW1")), date(2027, 3, 31),
+     "contract 0093425688 ends 2027-03-31 (in 44 days), 2 lines to renew: renew now"),
+])
+def test_the_expiring_message_names_the_renewals_end(lines, end, message):
+    devices = [dev(x.serial) for x in lines]
+    a = analyse(devices, [con("0093425688", *lines, end=end)], today=date(2027, 2, 15))
+    assert [x.message for x in of_kind(a, "expiring")] == [message]
 
 
 def test_a_cancelled_contract_has_no_renewal():

@@ -175,7 +175,7 @@ def renew_contract(app: SmartnetApp, number: str) -> None:
     if a is None or number not in a.estate.contracts:
         return
     st = a.contract_status.get(number)
-    end = st.end if st else None
+    end = (st.renewal_end or st.end) if st else None  # what renew() extends
     proposal = edits.default_renewal_end(end, a.policy.today)
     seen = Seen.of(a.estate, contracts=[number])
     order = app.settings.date_order

@@ -294,6 +294,12 @@ class ContractScreen(DetailScreen):
         t.append(st.renewal.upper(), style=rstyle + " bold")
         if st.end is not None:
             t.append(f"  ends {st.end}", style="bold")
+            # the most urgent renewal, when it is part of the contract or has a deadline
+            # before its end: what the days left count to
+            if (early := st.early) is not None:
+                t.append(f"; {early.lines_end_text}")
+            if st.first is not None and st.first.deadline != st.first.end:
+                t.append(f", order by {st.first.deadline} ({st.first.deadline_reason})")
             if st.days_left is not None:
                 ago = f"{-st.days_left} days ago" if st.days_left < 0 else f"in {st.days_left} days"
                 t.append(f" ({ago})")
