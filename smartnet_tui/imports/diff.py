@@ -33,8 +33,9 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any], skip: tuple[str, ...]) -> list[str]:
-    """Each changed field in words: ``status active → spare``; a nested record field by
-    field (``triage state to review → quote requested``), never a Python dict."""
+    """Each changed field in words: ``status active → spare``; a renewal's triage field by
+    field (``renewal ending 2026-10-31: state ordered → PO raised, owner wei → ana``), a
+    list of records by record (``lines: 1 added (D)``), never a Python dict or list."""
     out = []
     # A data file's contract-level triage, replaced by a renewal's own in the same change
     # (the app's and the CLI's triage do this): it is that renewal's triage before.
