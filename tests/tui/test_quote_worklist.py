@@ -197,3 +197,49 @@ async def test_a_renewal_with_a_quote_keeps_its_header_at_80x24(quoted_settings)
             assert "state " in str(info.render()) and info.region.bottom <= 24
             assert item.query_one("#quote", QuotePanel).region.height == 1
             assert item.query_one("#lines", RecordTable).region.height >= 5
+
+
+async def test_a_request_write_error_keeps_the_dialog_and_what_was_typed(quoted_settings, tmp_path):
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.dialogs import FormModal
+    from smartnet_tui.tui.components.request_dialog import open_request_dialog
+
+    missing = tmp_path / "no-such-folder" / "request.csv"
+    app = SmartnetApp(quoted_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        open_request_dialog(app)
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FormModal)
+        dialog.query_one("#f-file").value = str(missing)
+        dialog.query_one("#f-target").value = "2027-06-30"
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: "not written" in str(dialog.query_one("#error").render()))
+        assert app.screen is dialog  # still open, nothing typed lost
+        assert dialog.query_one("#f-file").value == str(missing)
+        assert dialog.query_one("#f-target").value == "2027-06-30"
+        assert not missing.exists()
+        # the folder made, the same dialog writes it
+        missing.parent.mkdir()
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, missing.exists)
+        assert await wait_until(pilot, lambda: app.screen is not dialog)
+
+
+async def test_e_on_an_empty_worklist_says_there_is_nothing_to_request(tmp_path):
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.components.dialogs import FormModal
+    from smartnet_tui.tui.screens.worklist import WorklistScreen
+    from smartnet_tui.tui.widgets.bars import ModeBar
+
+    app = SmartnetApp(Settings(db_path=make_db(tmp_path), today=date(2020, 1, 1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("4")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, WorklistScreen))
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        assert "nothing to request" in str(app.screen.query_one(ModeBar).render())
+    assert list(tmp_path.glob("smartnet-request-*")) == []

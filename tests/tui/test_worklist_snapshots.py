@@ -68,3 +68,9 @@ class TestWorklist:
 
         assert snap_compare(SmartnetApp(quoted_settings), terminal_size=(80, 24),
                             run_before=run_before)
+
+    def test_request_dialog(self, snap_compare, wl_settings):
+        """e: the request's file, co-term end and contracts; short labels at 80 columns,
+        the detail in the placeholders."""
+        assert snap_compare(SmartnetApp(wl_settings), terminal_size=(80, 24),
+                            run_before=_run("4", "e"))
