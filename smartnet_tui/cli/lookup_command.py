@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from smartnet_tui.cli import json_views
-from smartnet_tui.cli.quote_command import json_text
+from smartnet_tui.cli.json_out import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import Estate, normalise_serial
+from smartnet_tui.domain.numbers import match_contracts
 from smartnet_tui.domain.worklist import renewal_json
 from smartnet_tui.store import converters as cv
 from smartnet_tui.store.db import Store, StoreError
@@ -52,11 +53,6 @@ def hostname_key(text: str) -> str:
     return text.strip().casefold()
 
 
-def contract_digits(number: str) -> str:
-    """A contract number as imports compare it: without leading zeros."""
-    return number.strip().lstrip("0")
-
-
 def _short(host: str) -> str:
     return host.split(".", 1)[0]
 
@@ -73,20 +69,6 @@ def match_hostnames(query: str, hostnames: Iterable[tuple[str, str]]) -> list[st
         return exact
     short = _short(key)
     return sorted(s for s, h in pairs if _short(h) == short)
-
-
-def match_contracts(query: str, numbers: Iterable[str]) -> list[str]:
-    q = query.strip()
-    numbers = list(numbers)
-    if q in numbers:
-        return [q]
-    folded = sorted(n for n in numbers if n.casefold() == q.casefold())
-    if folded:
-        return folded
-    digits = contract_digits(q)
-    if not digits:
-        return []
-    return sorted(n for n in numbers if contract_digits(n) == digits)
 
 
 # ------------------------------------------------------------------------ sources

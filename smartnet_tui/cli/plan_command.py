@@ -27,6 +27,7 @@ from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.money import AmountError, parse_percent
+from smartnet_tui.domain.numbers import contract_number
 from smartnet_tui.domain.planning import (
     DEFAULT_YEARS,
     PRORATIONS,
@@ -245,7 +246,8 @@ def _term(args: argparse.Namespace, analysis: Analysis) -> int:
 
 
 def _whatif(args: argparse.Namespace, analysis: Analysis) -> int:
-    scenario = Scenario(tuple(args.retire), tuple(parse_drop(d) for d in args.drop))
+    scenario = Scenario(tuple(args.retire), tuple(  # a contract as typed, else by its digits
+        (contract_number(n, analysis.estate.contracts), s) for n, s in map(parse_drop, args.drop)))
     result = whatif(analysis, scenario)
     if args.json:
         dump_json(whatif_json(result))

@@ -28,6 +28,7 @@ from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.edits import EditError
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import TRIAGE_STATES, Renewal, RenewalLine
+from smartnet_tui.domain.numbers import match_contracts
 from smartnet_tui.domain.partner_request import DECLINED_REASON, declined, line_action, line_reason
 from smartnet_tui.domain.worklist import (
     DISPOSITION_KEYS,
@@ -114,7 +115,8 @@ def write_csv(items: Sequence[Renewal], out: IO[str]) -> None:
     w = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     w.writeheader()
     # a cell a spreadsheet would run as a formula gets a leading '
-    w.writerows(spreadsheet_row(csv_row(r)) for r in items)
+    tty = out.isatty()  # to a terminal, line breaks and tabs in cells escaped too
+    w.writerows(spreadsheet_row(csv_row(r), tty) for r in items)
 
 
 def money_text(amount: Decimal | None, currency: str | None) -> str:
@@ -225,6 +227,11 @@ def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
     user = current_user()
     with store.locked():  # decided against the database as it is while nobody else writes
         analysis = Analysis(store.load(), _policy(settings))
+        # as typed, else by its digits (exports drop leading zeros: 93425688 is 0093425688)
+        found = match_contracts(number, analysis.estate.contracts)
+        if len(found) > 1:
+            return _fail(f"triage: contract {number} could be {', '.join(found)}: type it in full")
+        number = found[0] if found else number
         try:
             renewal = target_renewal(analysis, number, end)
             changes = set_renewal_triage(analysis, number, state, end=renewal.end,

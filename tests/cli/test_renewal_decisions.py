@@ -116,3 +116,15 @@ def test_lookup_of_a_contract_as_json_gives_its_renewals_costs_as_numbers(run):
     data = json.loads(out)
     assert data["renewals"][0]["annual_cost"] == 22969.98
     assert '"annual_cost": 22969.98' in out
+
+
+# ---------------------------------------------------------------- 4. leading zeros
+def test_triage_and_whatif_find_a_contract_typed_without_its_leading_zeros(run):
+    code, out, err = run("plan", "whatif", "--drop", "0093425688")
+    assert code == 0, err
+    assert run("plan", "whatif", "--drop", "93425688") == (code, out, err)
+    code, out, err = run("triage", "93425688", "quote", "requested")
+    assert (code, err) == (0, "")
+    assert out.startswith("triage 0093425688 ending 2027-03-31: to review -> quote requested")
+    code, _, err = run("triage", "4711", "ordered")
+    assert (code, err) == (2, "smartnet: error: triage: contract 4711 is not in the database\n")
