@@ -224,7 +224,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             w = csv.DictWriter(out, fieldnames=WORKLIST_COLUMNS, lineterminator="\n")
             w.writeheader()
             # a cell a spreadsheet would run as a formula gets a leading '
-            w.writerows(spreadsheet_row(r) for r in worklist_rows(analysis, args.all))
+            tty = out.isatty()  # to a terminal, line breaks and tabs in cells escaped too
+            w.writerows(spreadsheet_row(r, tty) for r in worklist_rows(analysis, args.all))
         elif args.fmt == "markdown":
             out.write(inert(markdown_report(analysis, args.all), keep="\n"))  # stored text escaped
         else:

@@ -9,9 +9,13 @@ A CSV or XLSX cell starting with ``=`` is run as a formula by a spreadsheet.
   paragraph separator written as a visible escape (``\\x1b``, ``\\u202e``), the rest kept.
   The CLI's plain output and every value the app shows go through it; ``--json`` does not
   (JSON's own escaping is exact).
-- :func:`spreadsheet_cell`: the convention spreadsheets document for text that must not
-  be a formula: a leading ``'`` on a text cell starting with ``=``, ``+``, ``-``, ``@``,
-  tab or carriage return. Every CSV and XLSX writer calls it on each cell.
+- :func:`spreadsheet_cell`: a CSV/XLSX cell with its C0 controls (but tab, line feed and
+  carriage return), DEL and C1 controls escaped as :func:`inert` does (no real value holds
+  them: the importers refuse them; XLSX cannot hold them at all), bidi controls and line
+  breaks kept (right-to-left text, multi-line fields); to a terminal (``terminal=True``)
+  the whole :func:`inert`. Then the convention spreadsheets document for text that must
+  not be a formula: a leading ``'`` on a text cell starting with ``=``, ``+``, ``-``,
+  ``@``, tab or carriage return. Every CSV and XLSX writer calls it on each cell.
 
 Pure: no I/O.
 """
@@ -71,14 +75,32 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 T = TypeVar("T")
 
 
-def spreadsheet_cell(value: T) -> T | str:
-    """A CSV/XLSX cell a spreadsheet will not run: text starting with ``=``, ``+``, ``-``,
-    ``@``, tab or CR gets a leading ``'``. Numbers, dates and other text are unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+# A cell keeps tab, line feed, carriage return and the bidi controls and separators.
+_CELL_ESCAPES: dict[int, str] = {
+    c: e for c, e in _ESCAPES.items() if c not in (0x09, 0x0A, 0x0D, *_BIDI_AND_SEPARATORS)
+}
 
 
-def spreadsheet_row(row: Mapping[str, T]) -> dict[str, T | str]:
+def spreadsheet_cell(value: T, terminal: bool = False) -> T | str:
+    """A CSV/XLSX cell that is inert: C0 controls other than tab, line feed and carriage
+    return, DEL and C1 controls escaped as by :func:`inert` (everything :func:`inert`
+    escapes when ``terminal``: the CSV is shown on a terminal, where a line break in a cell
+    would pass for a row and U+202E would turn a line around), and text starting with
+    ``=``, ``+``, ``-``, ``@``, tab or CR given a leading ``'`` so that a spreadsheet will
+    not run it. Numbers, dates and other text are unchanged."""
+    if not isinstance(value, str):
+        return value
+    if terminal:
+        text = inert(value)
+    elif value.isascii() and value.isprintable():
+        text = value
+    else:
+        text = value.translate(_CELL_ESCAPES)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def spreadsheet_row(row: Mapping[str, T], terminal: bool = False) -> dict[str, T | str]:
     """:func:`spreadsheet_cell` on every value of a CSV row (a ``DictWriter`` row)."""
-    return {k: spreadsheet_cell(v) for k, v in row.items()}
+    return {k: spreadsheet_cell(v, terminal) for k, v in row.items()}

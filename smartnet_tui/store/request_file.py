@@ -38,22 +38,23 @@ def output_format(fmt: str | None, output: Path | str | None) -> str:
     return {".xlsx": "xlsx", ".md": "markdown", ".markdown": "markdown"}.get(suffix, "csv")
 
 
-def _csv_cell(value: object) -> object:
+def _csv_cell(value: object, terminal: bool = False) -> object:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return spreadsheet_cell(value)
+    return spreadsheet_cell(value, terminal)
 
 
-def csv_text(rows: Sequence[RequestRow]) -> str:
-    """The request as CSV: ISO dates, formula-looking text made inert."""
+def csv_text(rows: Sequence[RequestRow], terminal: bool = False) -> str:
+    """The request as CSV: ISO dates, control characters and formula-looking text made
+    inert (``terminal``: line breaks and tabs in cells too)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(REQUEST_COLUMNS)
     for row in rows:
         cells = row.cells()
-        w.writerow([_csv_cell(cells[c]) for c in REQUEST_COLUMNS])
+        w.writerow([_csv_cell(cells[c], terminal) for c in REQUEST_COLUMNS])
     return buf.getvalue()
 
 
@@ -76,7 +77,7 @@ def write_request(rows: Sequence[RequestRow], fmt: str, output: Path | str | Non
         if fmt == "markdown":
             out.write(inert(markdown_summary(rows, today, target), keep="\n"))
         else:
-            out.write(csv_text(rows))
+            out.write(csv_text(rows, out.isatty()))
 
 
 def request_summary(rows: Sequence[RequestRow]) -> str:
