@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from smartnet_tui.cli import (
     check_command,
     json_views,
@@ -25,6 +23,7 @@ from smartnet_tui.cli import (
     worklist_command,
 )
 from smartnet_tui.cli.fetch_command import cmd_fetch
+from smartnet_tui.cli.json_out import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.engine import Analysis, Policy
@@ -72,7 +71,7 @@ def _store(settings: Settings, must_exist: bool = True) -> Store:
 
 def _dump_json(obj: Any, out: IO[str] | None = None) -> None:
     out = out or sys.stdout  # looked up now: stdout may have been redirected since import
-    out.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+    out.write(json_text(obj) + "\n")  # the one writer: Decimal amounts as exact numbers
 
 
 @contextmanager

@@ -17,8 +17,6 @@ The rules are the domain's (:mod:`smartnet_tui.domain.quote_check`); docs/cli.md
 from __future__ import annotations
 
 import argparse
-import re
-import secrets
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -26,8 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from smartnet_tui.cli.json_out import json_text as json_text  # re-exported: older importers
 from smartnet_tui.cli.request_command import iso_date
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import Change, DeleteQuote, PutQuote
@@ -102,20 +99,6 @@ def add_arguments(
 
     p = action("delete", "forget a stored quote (one journal entry; renewals keep their state)")
     p.add_argument("name", metavar="NAME")
-
-
-def json_text(obj: object) -> str:
-    """JSON with Decimal amounts as numbers written with their exact digits (``1250.00``):
-    each is first written as a string carrying a random marker, then unquoted."""
-    marker = secrets.token_hex(8)
-
-    def default(value: object) -> object:
-        if isinstance(value, Decimal):
-            return f"{marker}:{value}"
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-    text = orjson.dumps(obj, default=default, option=orjson.OPT_INDENT_2).decode()
-    return re.sub(f'"{marker}:(-?[0-9]+(?:\\.[0-9]+)?)"', r"\1", text)
 
 
 def dump_json(obj: object) -> None:

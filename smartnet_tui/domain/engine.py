@@ -30,6 +30,7 @@ from smartnet_tui.domain.renewals import (
     LAST_DATE_TO_RENEW,
     contract_renewals,
     line_costs,
+    money,
     plus_days,
     renewal_groups,
     sum_known,
@@ -111,11 +112,18 @@ def contract_end(contract: Contract, lines: Sequence[Line]) -> date | None:
     return max((ln.end for ln in lines if not ln.terminated), default=contract.end)
 
 
-def contract_annual_cost(contract: Contract, lines: Sequence[Line]) -> float | None:
-    if contract.annual_cost is not None:
-        return contract.annual_cost
-    costs = [ln.annual_cost for ln in lines if not ln.terminated and ln.annual_cost is not None]
-    return round(sum(costs), 2) if costs else None
+def contract_annual_cost(contract: Contract, lines: Sequence[Line],
+                         costs: Mapping[int, tuple[Decimal | None, bool]] | None = None,
+                         ) -> Decimal | None:
+    """The sum of the lines' annual costs, each rounded half-up to the cent once
+    (:func:`line_costs`: the worklist's figures), None when none is known; a contract
+    with a cost but no line left to share it keeps its own cost, to the cent."""
+    if costs is None:
+        costs = line_costs(contract, lines)
+    total = sum_known(c for c, _ in costs.values())
+    if total is None and contract.annual_cost is not None and not costs:
+        return money(contract.annual_cost)
+    return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +134,7 @@ class ContractFacts:
     lines: tuple[Line, ...]
     end: date | None
     serials: tuple[str, ...]
-    annual_cost: float | None
+    annual_cost: Decimal | None
     groups: tuple[tuple[date, tuple[Line, ...]], ...]  # lines not terminated, by end
     costs: dict[int, tuple[Decimal | None, bool]]  # each line's annual cost, by index
 
@@ -134,14 +142,15 @@ class ContractFacts:
 def contract_facts(estate: Estate, contract: Contract) -> ContractFacts:
     lines = estate.lines_by_contract.get(contract.number, ())
     live = [ln for ln in lines if not ln.terminated]
+    costs = line_costs(contract, lines)
     return ContractFacts(
         contract,
         lines,
         contract_end(contract, lines),
         tuple(sorted({ln.serial for ln in live})),
-        contract_annual_cost(contract, lines),
+        contract_annual_cost(contract, lines, costs),
         renewal_groups(lines),
-        line_costs(contract, lines),
+        costs,
     )
 
 

@@ -356,7 +356,7 @@ class ContractStatus:
     days_left: int | None
     renewal: str  # expired | due | review | ok | renewed | not needed | cancelled
     serials: tuple[str, ...]
-    annual_cost: float | None
+    annual_cost: Decimal | None  # sum of the lines' costs, each to the cent; None if none known
     renewals: tuple[Renewal, ...] = ()  # in worklist order
     deadline: date | None = None  # the most urgent renewal's
     renewal_end: date | None = None  # the most urgent renewal's end (<= end)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from helpers import TODAY, analyse, con, days, dev, ln
 
@@ -189,15 +191,19 @@ def test_cancelled_contract_takes_no_part_in_coverage_or_alerts():
 
 
 # -------------------------------------------------------------------- cost
-def test_annual_cost_is_the_contracts_else_the_sum_of_live_lines():
+def test_annual_cost_is_the_sum_of_the_live_lines_costs_each_to_the_cent():
+    # the worklist's rule (line_costs): a line's own cost, else the contract's shared
     c1 = con("C1", ln("A", annual_cost=100.0), ln("B", annual_cost=50.5),
              ln("C", annual_cost=999.0, status="terminated"), end=days(10))
-    c2 = con("C2", ln("A", annual_cost=100.0), end=days(10), annual_cost=42.0)
+    c2 = con("C2", ln("A", annual_cost=100.0), ln("B"), end=days(10), annual_cost=42.0)
     c3 = con("C3", ln("A"), end=days(10))
-    a = analyse([], [c1, c2, c3])
-    assert a.contract_status["C1"].annual_cost == 150.5
-    assert a.contract_status["C2"].annual_cost == 42.0
-    assert a.contract_status["C3"].annual_cost is None
+    c4 = con("C4", ln("A", annual_cost=0.125), ln("B", annual_cost=0.125),
+             ln("C", annual_cost=2.675), end=days(10))
+    c5 = con("C5", ln("A"), ln("B"), ln("C"), end=days(10), annual_cost=100.0)
+    a = analyse([], [c1, c2, c3, c4, c5])
+    costs = {n: a.contract_status[n].annual_cost for n in ("C1", "C2", "C3", "C4", "C5")}
+    assert costs == {"C1": Decimal("150.50"), "C2": Decimal("121.00"), "C3": None,
+                     "C4": Decimal("2.94"), "C5": Decimal("99.99")}  # 0.13+0.13+2.68; 3 x 33.33
 
 
 def test_reference_date_is_the_policy_today():
