@@ -27,6 +27,7 @@ from smartnet_tui.cli.json_out import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.engine import Analysis, Policy
+from smartnet_tui.domain.model import ContractStatus
 from smartnet_tui.imports.diff import COUNT_KEYS, describe_records, summary_line
 from smartnet_tui.imports.planner import change_lines, import_files, orphans_line, outcome_line
 from smartnet_tui.store.db import Store, StoreError
@@ -267,16 +268,37 @@ def plain_report(analysis: Analysis) -> str:
         "",
         "contracts (most urgent first):",
     ]
-    for c in json_views.contracts_by_urgency(analysis):
+    contracts = json_views.contracts_by_urgency(analysis)
+    days = {c.number: days_text(analysis.contract_status[c.number]) for c in contracts}
+    width = max((len(t) for t in days.values()), default=0)
+    for c in contracts:
         st = analysis.contract_status[c.number]
-        dl = f"{st.days_left:>5}d" if st.days_left is not None else "     -"
-        lines.append(f"  {c.number:<14} {st.renewal:<9} {st.end or '-'!s:<10} {dl}  "
+        lines.append(f"  {c.number:<14} {st.renewal:<9} {st.end or '-'!s:<10} {days[c.number]:<{width}}  "
                      f"{(c.level.code if c.level else '-'):<6} {len(st.serials):>4} serial{'s' * (len(st.serials) != 1)}  {c.reseller or ''}")
     alerts = analysis.alerts()
     lines += ["", f"alerts ({len(alerts)}):"]
     for a in alerts:
         lines.append(f"  {a.severity:<8} {a.kind:<16} {a.subject:<16} {a.message}")
     return "\n".join(lines) + "\n"
+
+
+def days_text(st: ContractStatus) -> str:
+    """The days left beside a contract's end, saying what they count to when it is not that
+    end: ``175d to 2027-05-25 (last date to renew)``, ``120d to 2027-03-31 (2 lines)``."""
+    if st.days_left is None:
+        return "    -"
+    text = f"{st.days_left:>4}d"
+    first = st.first
+    if first is None or first.deadline == st.end:
+        return text
+    text += f" to {first.deadline}"
+    if first.deadline_reason != "end":
+        return text + f" ({first.deadline_reason})"
+    return text + (f" ({_plural(len(first.lines), 'line')})" if st.early is not None else "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 # ------------------------------------------------------------------ export

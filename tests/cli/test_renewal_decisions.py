@@ -128,3 +128,19 @@ def test_triage_and_whatif_find_a_contract_typed_without_its_leading_zeros(run):
     assert out.startswith("triage 0093425688 ending 2027-03-31: to review -> quote requested")
     code, _, err = run("triage", "4711", "ordered")
     assert (code, err) == (2, "smartnet: error: triage: contract 4711 is not in the database\n")
+
+
+# ---------------------------------------------------------------- 5. days to what
+@pytest.mark.parametrize(("contract", "row"), [
+    # the days count to a last date to renew, not to the contract's end
+    ("88120991", ["ok", "2027-10-31", "175d", "to", "2027-05-25", "(last", "date", "to",
+                  "renew)", "OS"]),
+    # ... to the renewal of two lines ending before the contract
+    ("0093425688", ["review", "2027-06-30", "120d", "to", "2027-03-31", "(2", "lines)", "SNTP"]),
+    # ... to the contract's end
+    ("92451876", ["due", "2026-12-15", "14d", "OSP"]),
+])
+def test_report_says_what_the_days_count_to(run, contract, row):
+    code, out, _ = run("report")
+    line = next(x for x in out.splitlines() if x.split()[:1] == [contract])
+    assert line.split()[1:len(row) + 1] == row, line
