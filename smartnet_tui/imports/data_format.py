@@ -28,7 +28,7 @@ from smartnet_tui.domain.model import (
     TriageEvent,
     normalise_serial,
 )
-from smartnet_tui.domain.money import AmountError, parse_amount
+from smartnet_tui.domain.money import AmountError, parse_amount, parse_currency
 from smartnet_tui.domain.serials import one_line_message
 from smartnet_tui.domain.service_levels import normalise_service_level
 from smartnet_tui.imports.parsed import TOP_KEYS, Parsed, Problem
@@ -135,6 +135,14 @@ class _Record:
             self._err(key, msg)
             return None
         return v
+
+    def currency(self, key: str) -> str | None:
+        v = self.text(key)
+        try:
+            return parse_currency(v) if v is not None else None
+        except AmountError as exc:
+            self._err(key, str(exc))
+            return None
 
     def text_list(self, key: str) -> tuple[str, ...]:
         v = self.data.get(key)
@@ -309,12 +317,27 @@ def _contract(rec: _Record) -> Contract | None:
     if start and end and start > end:
         rec._err("end", f"contract starts {start} after it ends {end}")
     lines: list[LineSpec] = []
+    on_contract: dict[str, str] = {}  # serial (normalised) -> where it was first listed
+
+    def listed_once(serial: str, where: str, line: int | None) -> bool:
+        """The same serial twice on one contract is an error (one line per serial: a
+        second would be stored beside the first while the summary counted one)."""
+        first = on_contract.setdefault(serial, where)
+        if first == where:
+            return True
+        rec.ctx.error(f"{rec.path}.{where}", f"serial {serial!r} is already on this contract "
+                      f"(at {first}); list each serial once", line)
+        rec.ok = False
+        return False
+
     for s_i, serial in enumerate(rec.text_list("serials")):
         if end is None and rec.ok:
             rec.ctx.error(f"{rec.path}.serials[{s_i}]", "no end date: the contract has none",
                           line_of(rec.data.get("serials"), s_i))
             rec.ok = False
-        lines.append(LineSpec(serial=normalise_serial(serial)))
+        key = normalise_serial(serial)
+        if listed_once(key, f"serials[{s_i}]", line_of(rec.data.get("serials"), s_i)):
+            lines.append(LineSpec(serial=key))
     raw_lines = rec.data.get("lines")
     if raw_lines is not None:
         if not isinstance(raw_lines, list):
@@ -330,7 +353,7 @@ def _contract(rec: _Record) -> Contract | None:
                 ln = _line(lrec, end, start, end is None and rec.data.get("end") not in (None, ""))
                 if ln is None:
                     rec.ok = False
-                else:
+                elif listed_once(ln.serial, f"lines[{j}].serial", line_of(item, "serial")):
                     lines.append(ln)
     if not lines and end is None and rec.ok:
         rec._err("end", "required when the contract has no lines")
@@ -342,7 +365,7 @@ def _contract(rec: _Record) -> Contract | None:
         status=rec.enum("status", CONTRACT_STATUSES, "active"),
         reseller=rec.text("reseller"),
         annual_cost=rec.money("annual_cost"),
-        currency=rec.text("currency"),
+        currency=rec.currency("currency"),
         lines=tuple(lines),
         triage=_triage(rec),
         extra=rec.extra(CONTRACT_FIELDS),
@@ -380,6 +403,10 @@ def parse_document(parsed: Parsed, file: str, doc: Any, order: DateOrder) -> Non
                 continue
             key = key_of(obj)
             where = f"{file}:{rec.path}"
+            clash = parsed.other_spelling(key, where) if table == "contracts" else None
+            if clash is not None:
+                ctx.error(f"{rec.path}.{keyfield}", clash, line_of(rec.data, keyfield))
+                continue
             if not parsed.add(table, key, obj, where):
                 ctx.error(f"{rec.path}.{keyfield}",
                           f"duplicate {keyfield} {key!r} (also at {parsed.first_seen(table, key)})",

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec
+from smartnet_tui.domain.numbers import contract_digits
 
 TOP_KEYS = ("devices", "contracts", "eox")
 
@@ -77,6 +78,8 @@ class Parsed:
     files: list[str] = field(default_factory=list)
     # where each key was first seen, for duplicate messages
     _seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    # contract digits -> (number as first spelled, where), for other_spelling
+    _digits: dict[str, tuple[str, str]] = field(default_factory=dict)
     # from exports and API answers
     line_sets: dict[str, LineSet] = field(default_factory=dict)
     # serial -> (pid, hostname, site) of serials on exported lines, for --add-devices
@@ -100,6 +103,11 @@ class Parsed:
     ) -> None:
         where = f"{file}:{path}"
         old = self.line_sets.get(number)
+        if not merge:
+            clash = self.other_spelling(number, where)
+            if clash is not None:
+                self.errors.append(Problem(file, path, clash))
+                return
         if old is not None and old.merge and merge:  # SN2INFO answers saved in batches
             by_serial = {ln.serial: ln for ln in old.lines}
             by_serial.update((ln.serial, ln) for ln in lines)
@@ -125,6 +133,20 @@ class Parsed:
             + sum(len(s.lines) for s in self.line_sets.values()),
             "eox": len(self.eox.keys() | self.eox_updates.keys()),
         }
+
+    def other_spelling(self, number: str, where: str) -> str | None:
+        """The error when another spelling of contract ``number`` with the same digits
+        (``555`` and ``0555``) is already in this import (contract numbers are compared on
+        their digits when matched with the database, so both would be one contract); else
+        None, and ``number`` is remembered as seen at ``where``."""
+        digits = contract_digits(number)
+        if not digits:
+            return None
+        first = self._digits.setdefault(digits, (number, where))
+        if first[0] == number:
+            return None
+        return (f"contract {number!r} is contract {first[0]!r} (at {first[1]}) written another "
+                "way (the same digits): spell it one way in one import")
 
     def add(self, table: str, key: str, obj: Any, where: str) -> bool:
         first = self._seen.get((table, key))
