@@ -24,6 +24,7 @@ from typing import IO, Any
 from smartnet_tui.cli.quote_command import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import PutContract
+from smartnet_tui.domain.dates import DateError, parse_date
 from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.edits import EditError
 from smartnet_tui.domain.engine import Analysis, Policy
@@ -70,9 +71,10 @@ def add_triage_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("contract", metavar="CONTRACT", help="contract number")
     sp.add_argument("state", nargs="+", metavar="STATE",
                     help=f"one of: {', '.join(TRIAGE_STATES)} (any case; quotes optional)")
-    sp.add_argument("--end", metavar="YYYY-MM-DD",
-                    help="the renewal ending on this date (default: the contract's first "
-                    "renewal in worklist order)")
+    sp.add_argument("--end", metavar="DATE",
+                    help="the renewal ending on this date, as dates are written elsewhere "
+                    "(2027-03-31, 31-Mar-2027; numeric in the --date-order) (default: the "
+                    "contract's first renewal in worklist order)")
     sp.add_argument("--owner", metavar="NAME", help="who works on it (empty text clears it)")
     sp.add_argument("--note", metavar="TEXT", help="quote number, decision... (empty clears it)")
 
@@ -123,7 +125,7 @@ def money_text(amount: Decimal | None, currency: str | None) -> str:
     """``USD 10,220.08``; ``unknown`` when no cost is known (never 0)."""
     if amount is None:
         return "cost unknown"
-    return f"{currency or '(no currency)'} {amount:,.2f}"
+    return f"{currency or 'unknown'} {amount:,.2f}"  # no currency: 'unknown', as everywhere
 
 
 def days_text(days: int) -> str:
@@ -218,10 +220,10 @@ def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
     state = " ".join(args.state)
     end: date | None = None
     if args.end is not None:
-        try:
-            end = date.fromisoformat(args.end.strip())
-        except ValueError:
-            return _fail(f"triage --end: {args.end!r} is not a date (YYYY-MM-DD)")
+        try:  # the same date rules as everywhere (31-Mar-2027, the settings' date order)
+            end = parse_date(args.end, settings.date_order)
+        except DateError as exc:
+            return _fail(f"triage --end: {exc}")
     store = Store(settings.db_path)
     at = datetime.now().astimezone().isoformat(timespec="seconds")
     user = current_user()

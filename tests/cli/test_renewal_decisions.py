@@ -144,3 +144,14 @@ def test_report_says_what_the_days_count_to(run, contract, row):
     code, out, _ = run("report")
     line = next(x for x in out.splitlines() if x.split()[:1] == [contract])
     assert line.split()[1:len(row) + 1] == row, line
+
+
+# ---------------------------------------------------------------- 6. --end as dates are written
+@pytest.mark.parametrize(("end", "order"), [
+    ("2027-03-31", "mdy"), ("31-Mar-2027", "mdy"), ("Mar 31, 2027", "mdy"),
+    ("03/31/2027", "mdy"), ("31/03/2027", "dmy"),
+])
+def test_triage_end_takes_the_dates_the_app_takes(run, end, order):
+    code, out, err = run("triage", "0093425688", "--end", end, "ordered", "--date-order", order)
+    assert (code, err) == (0, ""), err
+    assert out.startswith("triage 0093425688 ending 2027-03-31: to review -> ordered")

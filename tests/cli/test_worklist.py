@@ -210,7 +210,9 @@ def test_triage_changes_the_alerts(run):
     (["triage", "99999999", "ordered"], "contract 99999999 is not in the database"),
     (["triage", "92451876", "--end", "2027-01-01", "ordered"],
      "has no renewal ending 2027-01-01 (its renewals end 2026-12-15)"),
-    (["triage", "92451876", "--end", "2027-02-30", "ordered"], "is not a date"),
+    (["triage", "92451876", "--end", "2027-02-30", "ordered"], "'2027-02-30' is not a valid date"),
+    (["triage", "92451876", "--end", "bogus", "ordered"], "'bogus' is not a date"),
+    (["triage", "92451876", "--end", "31/12/2026", "ordered"], "has no month 31 in mdy order"),
     (["triage", "92451876", "renew", "it"], "triage state must be one of"),
     (["triage", "92451876"], "required: STATE"),
 ])
