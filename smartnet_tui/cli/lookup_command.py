@@ -303,7 +303,7 @@ def _renewal_words(status: str, end: str | None, days_left: int | None) -> str:
 
 def _contract_lines(data: dict[str, Any], renewal: str) -> list[str]:
     c = data["contract"]
-    cost = (f"{c['annual_cost']:,.2f} {inert(c['currency']) or ''}/year".replace(" /", "/")
+    cost = (f"{c['annual_cost']:,.2f} {inert(c['currency']) or 'unknown'}/year"
             if c["annual_cost"] is not None else "")
     head = [f"contract {inert(c['number'])}", inert(c["service_level"]), inert(c["reseller"]), cost]
     out = ["  ".join(p for p in head if p)]

@@ -460,7 +460,8 @@ class Summary:
         """``GBP 430.00 · USD 29,810.00``: money at stake, never summed across currencies."""
         if not self.cost_at_stake:
             return "0"
-        return " · ".join(f"{cur} {amt:,.2f}".strip() for cur, amt in self.cost_at_stake.items())
+        return " · ".join(f"{cur or 'unknown'} {amt:,.2f}"  # no currency: said, as timeline
+                          for cur, amt in self.cost_at_stake.items())
 
 
 @dataclass

@@ -84,3 +84,17 @@ def parse_percent(value: str) -> Decimal:
     if pct > MAX_PERCENT:
         raise AmountError(f"{value!r} is too large a percentage (at most {MAX_PERCENT})")
     return pct
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def parse_currency(value: str) -> str | None:
+    """A currency code as written (``usd``, `` EUR ``) upper-cased: three letters A-Z;
+    None for an empty cell (unknown); AmountError naming the value otherwise (``US$``)."""
+    text = value.strip().upper()
+    if not text:
+        return None
+    if _CURRENCY.fullmatch(text) is None:
+        raise AmountError(f"{value.strip()!r} is not a currency code (three letters, e.g. USD)")
+    return text

@@ -33,7 +33,7 @@ from smartnet_tui.domain.model import (
     LineSpec,
     normalise_serial,
 )
-from smartnet_tui.domain.money import AmountError, parse_amount
+from smartnet_tui.domain.money import AmountError, parse_amount, parse_currency
 from smartnet_tui.domain.service_levels import normalise_service_level
 from smartnet_tui.imports.parsed import Parsed, Problem, Progress
 from smartnet_tui.imports.sources import SourceError
@@ -325,6 +325,7 @@ class _ContractLines(_Builder):
         cache = self.dates.cache
         eox = bool(self.eox_cols)
         status_of: dict[str, tuple[str, bool]] = {}
+        currency_of: dict[str, str | None] = {}
         groups, info_of, instances, k = self.groups, self.info, self.instances, self.counts
         devices = self.parsed.new_devices
         pending: list[tuple[int, list[str]]] = []
@@ -403,6 +404,15 @@ class _ContractLines(_Builder):
                 except AmountError as exc:
                     self.error(n, i_cost, str(exc))
                     ok = False
+            cur = None
+            if i_currency is not None and (raw_cur := row[i_currency]):
+                cur = currency_of.get(raw_cur, "")
+                if cur == "":
+                    try:
+                        cur = currency_of[raw_cur] = parse_currency(raw_cur)
+                    except AmountError as exc:
+                        self.error(n, i_currency, str(exc))
+                        ok = False
             if not ok:
                 continue
             extra = {}
@@ -437,10 +447,16 @@ class _ContractLines(_Builder):
                 info = info_of[number] = {"row": n, "levels": {level}}
                 if i_reseller is not None:
                     info["reseller"] = row[i_reseller].strip() or None
-                if i_currency is not None:
-                    info["currency"] = row[i_currency].strip() or None
             elif level not in info_of[number]["levels"]:
                 info_of[number]["levels"].add(level)
+            if cur is not None:  # a contract's lines share one currency: never summed across
+                info = info_of[number]
+                seen = info.get("currency")
+                if seen is None:
+                    info["currency"] = cur
+                elif seen != cur:
+                    self.error(n, i_currency, f"contract {number} has lines in {seen} and in "
+                               f"{cur}: a contract's lines share one currency")
             prev = group.get(serial)
             if prev is None:
                 group[serial] = ((status != "terminated", end), n, ln)

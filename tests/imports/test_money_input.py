@@ -155,3 +155,52 @@ def test_a_hand_edited_cost_is_refused_at_load_naming_the_record(cli, tmp_path, 
         (line,) = err.splitlines()
         assert "database record is malformed" in line and "'777'" in line and "annual_cost" in line
         assert "internal error" not in line
+
+
+# ------------------------------------------------------------------ currencies
+def test_one_contract_in_two_currencies_is_refused_naming_row_and_column(cli, tmp_path):
+    src = tmp_path / "lines.csv"
+    src.write_text(HEADER + "FOC1,556,2027-06-30,100,USD\nFOC2,556,2027-06-30,100,EUR\n")
+    err = _import_fails(cli, tmp_path, src)
+    first = err.splitlines()[0]
+    assert f'{src}: row 3, column "Currency": ' in first
+    assert "USD" in first and "EUR" in first and "one currency" in first
+
+
+def test_currency_codes_are_upper_cased_and_must_be_three_letters(cli, tmp_path):
+    src = tmp_path / "lines.csv"
+    src.write_text(HEADER + "FOC1,556,2027-06-30,100, usd \nFOC2,556,2027-06-30,100,USD\n")
+    db = tmp_path / "ok.json"
+    assert cli("import", src, "--db", db)[0] == 0
+    _, out, _ = cli("lookup", "556", "--today", "2026-12-01", "--db", db)
+    assert "200.00 USD/year" in out.splitlines()[0]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "FOC1,557,2027-06-30,100,US$\n")
+    err = _import_fails(cli, tmp_path, bad)
+    assert f'{bad}: row 2, column "Currency": ' in err and "not a currency code" in err
+
+
+def test_a_data_file_currency_is_checked_the_same(cli, tmp_path):
+    src = tmp_path / "c.yaml"
+    src.write_text('contracts:\n  - number: "9"\n    end: 2027-06-30\n    currency: eur\n'
+                   "    annual_cost: 5\n    serials: [A1]\n")
+    db = tmp_path / "ok.json"
+    assert cli("import", src, "--db", db)[0] == 0
+    _, out, _ = cli("lookup", "9", "--today", "2026-12-01", "--db", db)
+    assert "5.00 EUR/year" in out
+    src.write_text(src.read_text().replace("eur", "E"))
+    err = _import_fails(cli, tmp_path, src)
+    assert "contracts[0].currency" in err and "not a currency code" in err
+
+
+def test_no_currency_is_said_unknown_in_every_view(cli, tmp_path):
+    src = tmp_path / "c.yaml"
+    src.write_text('devices:\n  - serial: FOC1\ncontracts:\n  - number: "558"\n'
+                   "    end: 2027-01-15\n    annual_cost: 100\n    serials: [FOC1]\n")
+    db = tmp_path / "db.json"
+    assert cli("import", src, "--db", db)[0] == 0
+    at = ("--today", "2026-12-01", "--db", db)
+    assert "at stake unknown 100.00" in cli("report", *at)[1]
+    assert "contract 558  100.00 unknown/year" in cli("lookup", "558", *at)[1]
+    assert "unknown 100.00 a year" in cli("worklist", *at)[1]
+    assert "unknown 100.00" in cli("timeline", *at)[1]
