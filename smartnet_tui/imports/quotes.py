@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from smartnet_tui.domain.dates import DateOrder, parse_date
-from smartnet_tui.domain.money import AmountError, parse_decimal
+from smartnet_tui.domain.money import AmountError, parse_currency, parse_decimal
 from smartnet_tui.domain.quotes import QuoteLine
 from smartnet_tui.domain.serials import normalise_serial, serial_problem
 from smartnet_tui.imports.parsed import Problem
@@ -231,6 +231,7 @@ def _read_rows(name: str, fmt: str, rows: Iterator[list[str]], order: DateOrder)
         net = parsed("net_price", _amount)
         months = parsed("months", lambda t: _whole(t, "months"))
         quantity = parsed("quantity", lambda t: _whole(t, "units"))
+        currency = parsed("currency", parse_currency)  # USD, usd; not US$
         if len(problems) > problems_before:
             continue
         if start is not None and end is not None and start > end:
@@ -244,7 +245,6 @@ def _read_rows(name: str, fmt: str, rows: Iterator[list[str]], order: DateOrder)
         def text_of(fld: str, row: list[str] = row) -> str | None:
             return cell(row, fld)[0] or None
 
-        currency = text_of("currency")
         out.lines.append(QuoteLine(
             where=f"{name}: row {n}",
             serial=serial,
@@ -258,7 +258,7 @@ def _read_rows(name: str, fmt: str, rows: Iterator[list[str]], order: DateOrder)
             quantity=quantity,
             unit_list_price=unit,
             net_price=net,
-            currency=currency.upper() if currency else None,
+            currency=currency,
         ))
     if problems:
         raise QuoteError(problems)

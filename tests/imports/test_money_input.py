@@ -204,3 +204,15 @@ def test_no_currency_is_said_unknown_in_every_view(cli, tmp_path):
     assert "contract 558  100.00 unknown/year" in cli("lookup", "558", *at)[1]
     assert "unknown 100.00 a year" in cli("worklist", *at)[1]
     assert "unknown 100.00" in cli("timeline", *at)[1]
+
+
+def test_a_quote_currency_is_a_three_letter_code(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(QHEADER + "93425688,S1,2027-01-01,2027-12-31,12,100,100,US$\n"
+                              "93425688,S2,2027-01-01,2027-12-31,12,100,100, eur \n")
+    with pytest.raises(QuoteError) as err:
+        read_quote_file(path)
+    (problem,) = err.value.problems
+    assert str(problem).startswith(f'{path}: row 2, column "Currency": ')
+    path.write_text(QHEADER + "93425688,S2,2027-01-01,2027-12-31,12,100,100, eur \n")
+    assert [q.currency for q in read_quote_file(path).lines] == ["EUR"]
