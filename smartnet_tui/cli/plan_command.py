@@ -39,6 +39,7 @@ from smartnet_tui.domain.planning import (
     term_json,
     term_plan,
 )
+from smartnet_tui.domain.service_levels import LEVELS, normalise_service_level
 from smartnet_tui.domain.whatif import Scenario, parse_drop, summary_lines, whatif, whatif_json
 from smartnet_tui.store.db import Store, StoreError
 
@@ -225,7 +226,21 @@ def _print(lines: Sequence[str]) -> None:
         print(inert(line))
 
 
+def _known_level(text: str, analysis: Analysis) -> None:
+    """A level that is neither a known code (any spelling) nor one of the data's is a
+    mistake (a typo would otherwise plan nothing and exit 0): PlanError listing them."""
+    level = normalise_service_level(text)
+    ours = {ln.service_level.code for lines in analysis.estate.lines_by_contract.values()
+            for ln in lines if ln.service_level is not None}
+    if not text.strip() or level.known or level.code in ours:
+        return
+    extra = sorted(ours - set(LEVELS))
+    raise PlanError(f"plan coterm: unknown service level {text.strip()!r}; known levels: "
+                    + ", ".join([*LEVELS, *extra]))
+
+
 def _coterm(args: argparse.Namespace, analysis: Analysis) -> int:
+    _known_level(args.level, analysis)
     plan = coterm_plan(analysis, args.level, args.to, reseller=args.reseller,
                        currency=args.currency, proration=args.proration,
                        allow_credit=args.allow_credit, reinstatement=args.reinstatement)

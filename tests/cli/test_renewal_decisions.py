@@ -8,12 +8,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from helpers import TODAY_ARG
 
+from smartnet_tui.domain.changes import PutContract
+from smartnet_tui.domain.model import Contract, LineSpec
 from smartnet_tui.imports.demo import sample_dir
+from smartnet_tui.store.db import Store
 
 
 @pytest.fixture
@@ -155,3 +159,25 @@ def test_triage_end_takes_the_dates_the_app_takes(run, end, order):
     code, out, err = run("triage", "0093425688", "--end", end, "ordered", "--date-order", order)
     assert (code, err) == (0, ""), err
     assert out.startswith("triage 0093425688 ending 2027-03-31: to review -> ordered")
+
+
+# ---------------------------------------------------------------- 7. plan coterm LEVEL
+@pytest.mark.parametrize(("level", "code", "says"), [
+    ("bogus", 2, "smartnet: error: plan coterm: unknown service level 'bogus'; known levels: "
+                 "SNT, SNTE, SNTP, S2P, SNC, SW, OS, OSE, OSP, PREM, gold care\n"),
+    ("PREM", 0, "No line to renew at service level PREM."),   # known, just not in the data
+    ("sntp", 0, "Co-term SNTP onto"),                          # any spelling of a known code
+    ("24x7x4 onsite", 0, "Co-term OSP onto"),
+    ("gold care", 0, "No line to renew at service level gold care"),  # the data's own level
+])
+def test_plan_coterm_refuses_a_level_nobody_knows(run, sample_db, level, code, says):
+    store = Store(sample_db)
+    store.apply([PutContract(Contract("555", service_level="gold care", end=date(2027, 3, 1),
+                                      status="cancelled", lines=(LineSpec("X1"),)))],
+                action="test: a level of the data's own")
+    store.close()
+    before = sample_db.read_bytes()
+    got, out, err = run("plan", "coterm", level)
+    assert got == code, err
+    assert says in (err if code else out)
+    assert sample_db.read_bytes() == before
