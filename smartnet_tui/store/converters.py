@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec, Triage, TriageEvent
@@ -215,7 +215,10 @@ def contract_to_doc(c: Contract) -> dict[str, Any]:
 def _dec(value: str | None) -> Decimal | None:
     if value is None:
         return None
-    amount = Decimal(value)  # a hand-edited price no import would write: refused at load
+    try:
+        amount = Decimal(value)  # a hand-edited price no import would write: refused at load
+    except (InvalidOperation, TypeError):
+        amount = Decimal("NaN")
     if not amount.is_finite() or not 0 <= amount <= _MAX_PRICE:
         raise ValueError(f"price {value!r} is not an amount from 0 to 999,999,999,999.99")
     return amount

@@ -216,3 +216,23 @@ def test_a_quote_currency_is_a_three_letter_code(tmp_path):
     assert str(problem).startswith(f'{path}: row 2, column "Currency": ')
     path.write_text(QHEADER + "93425688,S2,2027-01-01,2027-12-31,12,100,100, eur \n")
     assert [q.currency for q in read_quote_file(path).lines] == ["EUR"]
+
+
+@pytest.mark.parametrize("price", ["1e30", "-5", "lots"])
+def test_a_hand_edited_quote_price_is_refused_at_load(cli, tmp_path, price):
+    db = tmp_path / "db.json"
+    src = tmp_path / "lines.csv"
+    src.write_text(HEADER + "FOC1,777,2027-01-30,10,USD\n")
+    assert cli("import", src, "--db", db)[0] == 0
+    quote = tmp_path / "q.csv"
+    quote.write_text("Serial Number,Extended Net Price,Currency\nFOC1,10,USD\n")
+    code, _, err = cli("quote", "import", quote, "--name", "Q1", "--db", db)
+    assert code in (0, 1), err
+    doc = json.loads(db.read_text())
+    (stored,) = doc["quotes"].values()
+    stored["lines"][0]["net_price"] = price
+    db.write_text(json.dumps(doc))
+    code, _, err = cli("quote", "list", "--db", db)
+    assert code == 2
+    (line,) = err.splitlines()
+    assert "database record is malformed" in line and "price" in line
