@@ -32,7 +32,7 @@ from smartnet_tui.cli import (
 from smartnet_tui.config import DEMO_TODAY, ConfigError, Settings, flags_from, resolve
 from smartnet_tui.domain.display import inert
 from smartnet_tui.imports.demo import make_demo_db
-from smartnet_tui.store.db import StoreError
+from smartnet_tui.store.db import StoreError, on_lock_wait
 
 EXIT_USAGE = 2
 
@@ -246,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from smartnet_tui.tui.app import run_app
 
             return run_app(settings)
+        # a write waiting for another writer's lock says so (once) instead of hanging mute
+        on_lock_wait(lambda notice: print(f"smartnet: {notice}", file=sys.stderr, flush=True))
         return commands.run(command, args, settings)
     except UsageError as exc:
         return _fail(command, str(exc))

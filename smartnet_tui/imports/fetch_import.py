@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from filelock import Timeout
-
 from smartnet_tui.domain.dates import DateOrder
 from smartnet_tui.domain.model import Estate, normalise_serial
 from smartnet_tui.gcpause import bulk_allocation
@@ -24,7 +22,7 @@ from smartnet_tui.imports.diff import change_counts
 from smartnet_tui.imports.parsed import Parsed, Problem
 from smartnet_tui.imports.planner import ImportResult, orphan_serials, plan_changes
 from smartnet_tui.imports.sources import SourceError, check_strings
-from smartnet_tui.store.db import Stamp, Store, StoreError
+from smartnet_tui.store.db import Stamp, Store
 
 ACTION = "fetch"
 FORMATS = {"sn2info": "cisco sn2info api", "eox": "cisco eox api"}
@@ -109,15 +107,12 @@ def write_fetch(store: Store, plan: FetchPlan, order: DateOrder, today: date
     for _ in range(3):
         if not plan.result.changes:
             return None, None
-        try:
-            with store.lock:  # re-entrant: Store.apply takes it again
-                if store.stamp() == plan.stamp:
-                    with bulk_allocation():
-                        entry = store.apply(plan.result.changes, plan.action, plan.result.summary)
-                    plan.result.entry = entry
-                    return entry, None
-        except Timeout:
-            raise StoreError(f"{store.path}: database is locked by another smartnet; try again") from None
+        with store.locked():  # re-entrant: Store.apply takes it again (a bounded wait, said)
+            if store.stamp() == plan.stamp:
+                with bulk_allocation():
+                    entry = store.apply(plan.result.changes, plan.action, plan.result.summary)
+                plan.result.entry = entry
+                return entry, None
         detail = {k: v for k, v in plan.result.summary.items()
                   if k not in ("files", "source", "formats", "add_devices", "counts", "changed",
                                "not_in_inventory")}

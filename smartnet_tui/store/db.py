@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,32 @@ from smartnet_tui.store.storage import (
 SCHEMA_VERSION = 1
 TABLE_KEYS = {"devices": "serial", "contracts": "number", "eox": "pid", "quotes": "name"}
 META = "meta"
-LOCK_TIMEOUT_S = 30.0
+LOCK_TIMEOUT_S = 60.0  # how long a writer waits for the lock (SMARTNET_LOCK_TIMEOUT)
+LOCK_TIMEOUT_ENV = "SMARTNET_LOCK_TIMEOUT"
+LOCK_NOTICE_S = 1.0  # after this long, the wait is said (see on_lock_wait)
+LOCK_WAIT_NOTICE = "waiting for the database lock (held by another writer)..."
+_lock_notice: Callable[[str], None] | None = None
+
+
+def on_lock_wait(notice: Callable[[str], None] | None) -> None:
+    """Who is told, once per wait, that a write waits for another writer's lock (the CLI
+    prints it on stderr; the app, which shows its own progress, sets nothing)."""
+    global _lock_notice
+    _lock_notice = notice
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the lock: ``SMARTNET_LOCK_TIMEOUT``, else 60."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return LOCK_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise StoreError(f"{LOCK_TIMEOUT_ENV}={raw!r} is not a number of seconds")
+    return value
 
 
 class StoreError(Exception):
@@ -135,12 +160,13 @@ class Store:
     def locked(self) -> Iterator[None]:
         """Hold the database lock (re-entrant): plan and write inside, so that what is
         written is decided against the database as it is while nobody else can write."""
+        timeout = lock_timeout()
         try:
-            self.lock.acquire()
+            self._acquire(timeout)
         except Timeout:
             raise StoreError(
                 f"{self.path}: database is locked by another smartnet for over "
-                f"{LOCK_TIMEOUT_S:.0f} s; try again"
+                f"{timeout:g} s; nothing was written, try again ({LOCK_TIMEOUT_ENV} sets the wait)"
             ) from None
         except OSError as exc:  # the lock file cannot be created or opened (permissions)
             raise StoreError(f"{self.lock.lock_file}: cannot take the database lock "
@@ -149,6 +175,18 @@ class Store:
             yield
         finally:
             self.lock.release()
+
+    def _acquire(self, timeout: float) -> None:
+        """Take the lock within ``timeout`` s; a wait past LOCK_NOTICE_S is said once."""
+        if self.lock.is_locked or _lock_notice is None or timeout <= LOCK_NOTICE_S:
+            self.lock.acquire(timeout=timeout)  # held already (re-entrant), or nobody to tell
+            return
+        try:
+            self.lock.acquire(timeout=LOCK_NOTICE_S)
+            return
+        except Timeout:
+            _lock_notice(LOCK_WAIT_NOTICE)
+        self.lock.acquire(timeout=timeout - LOCK_NOTICE_S)
 
     # -- reading ----------------------------------------------------------------
     def stamp(self) -> Stamp | None:

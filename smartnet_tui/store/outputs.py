@@ -7,7 +7,8 @@ never the database.
 - ``-o -`` (or no ``-o``) is standard output; an existing non-regular file (``/dev/null``,
   a FIFO, a terminal) is written into as a stream, never renamed over.
 - A FILE that is the database, or its lock file (after following links), is refused
-  before anything is written.
+  before anything is written; so is an existing FILE without write permission (as the
+  database is: ``chmod 444`` is respected, never replaced).
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ def check_output_path(path: Path, protect: Sequence[Path]) -> Path:
         raise StoreError(f"{path}: cannot write ({exc.strerror})") from None
     if stat.S_ISDIR(st.st_mode):
         raise StoreError(f"{path}: is a directory, not a file")
+    # A file made read-only is refused as the database is (even for root, who may write
+    # anyway): the rename would silently discard that protection.
+    if stat.S_ISREG(st.st_mode) and (not st.st_mode & 0o222 or not os.access(target, os.W_OK)):
+        raise StoreError(f"{path}: is read-only (no write permission): refusing to replace it")
     return target
 
 
