@@ -118,18 +118,14 @@ def median(xs: list[float]) -> float:
 
 
 def timed(fn: Callable[[], Any]) -> float:
-    """Wall time of ``fn()`` with the cyclic garbage collector paused: smartnet pauses it
-    while it builds large structures (smartnet_tui/gcpause.py), and a baseline left with
-    it running would pay for millions of objects walked again and again (composing the
-    YAML estate took 3 times as long)."""
+    """Wall time of ``fn()``, garbage collected first. The collector runs as in any
+    program (the baselines are the plain programs the issue names); smartnet pauses it
+    itself while it builds large structures. docs/performance.md gives the stricter
+    figures against baselines run with it paused too."""
     gc.collect()
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        fn()
-        return time.perf_counter() - t0
-    finally:
-        gc.enable()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 def interleaved(repeat: int, *fns: Callable[[], Any]) -> list[float]:
