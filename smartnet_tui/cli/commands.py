@@ -271,14 +271,16 @@ def plain_report(analysis: Analysis) -> str:
     contracts = json_views.contracts_by_urgency(analysis)
     days = {c.number: days_text(analysis.contract_status[c.number]) for c in contracts}
     width = max((len(t) for t in days.values()), default=0)
+    # each line made inert on its own: a line break in stored text (a reseller, a hostname
+    # in an alert) is shown as \n, never as a line of its own that could pass for an entry
     for c in contracts:
         st = analysis.contract_status[c.number]
-        lines.append(f"  {c.number:<14} {st.renewal:<9} {st.end or '-'!s:<10} {days[c.number]:<{width}}  "
-                     f"{(c.level.code if c.level else '-'):<6} {len(st.serials):>4} serial{'s' * (len(st.serials) != 1)}  {c.reseller or ''}")
+        lines.append(inert(f"  {c.number:<14} {st.renewal:<9} {st.end or '-'!s:<10} {days[c.number]:<{width}}  "
+                     f"{(c.level.code if c.level else '-'):<6} {len(st.serials):>4} serial{'s' * (len(st.serials) != 1)}  {c.reseller or ''}"))
     alerts = analysis.alerts()
     lines += ["", f"alerts ({len(alerts)}):"]
     for a in alerts:
-        lines.append(f"  {a.severity:<8} {a.kind:<16} {a.subject:<16} {a.message}")
+        lines.append(inert(f"  {a.severity:<8} {a.kind:<16} {a.subject:<16} {a.message}"))
     return "\n".join(lines) + "\n"
 
 

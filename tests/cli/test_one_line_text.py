@@ -101,3 +101,11 @@ def test_markdown_worklist_keeps_each_row_whole(cli, stored_forgery):
     assert "bob\\n\\| 1 \\|" in row
     assert all(line.count("|") - line.count("\\|") in (0, 11, 9) for line in out.splitlines()
                if line.startswith("|")), out
+
+
+@pytest.mark.parametrize("fmt", [[], ["--markdown"]])
+def test_report_shows_a_stored_multi_line_text_on_its_line(cli, stored_forgery, fmt):
+    code, out, err = cli("report", *fmt, "--db", stored_forgery, "--today", TODAY_ARG)
+    assert code == 0, err
+    assert "Acme \\| Co\\nX" in out if fmt else "Acme | Co\\nX" in out
+    assert not any(line == "X" or line.startswith("X ") for line in out.splitlines()), out
