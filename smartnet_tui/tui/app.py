@@ -123,6 +123,11 @@ class SmartnetApp(App[int]):
     def on_mount(self) -> None:
         if self.console.color_system in ("standard", "windows") or self.no_color:
             self.theme = "ansi-dark"
+            # 16 colours: send red as the terminal's red. Textual otherwise turns ANSI
+            # colours into Monokai's RGB, which the 16-colour output then matches wrongly
+            # (red came out magenta, yellow bright red).
+            self.ansi_color = True
+            self.add_class("-ansi16")  # app.tcss: what the ANSI theme's colours get wrong
         if self.settings.theme:  # chosen with --theme, $SMARTNET_THEME or config.toml
             self.theme = self.settings.theme
         if self.settings.ascii:

@@ -61,7 +61,8 @@ def fmt_money(v: float | Decimal | None, currency: str | None = None) -> str:
 
 COVERAGE_STYLE = {"covered": "good", "expiring": "warn", "lapsed": "bad", "uncovered": "bad"}
 RENEWAL_STYLE = {
-    "expired": "bad", "due": "warn", "review": "note", "ok": "good", "renewed": "good",
+    # as the header counts them: due in red, review in yellow (never the green of ok)
+    "expired": "bad", "due": "bad", "review": "warn", "ok": "good", "renewed": "good",
     "cancelled": "dim",
 }
 SEVERITY_STYLE = {"critical": "critical", "high": "bad", "medium": "warn", "low": "note", "info": "dim"}
@@ -328,6 +329,10 @@ class ContractSource(Source):
         level = c.level
         rstyle = RENEWAL_STYLE.get(st.renewal)
         tr = shown_triage(c, st)
+        # a renewal still to decide with no triage recorded is "to review" (as the Worklist
+        # says), dimmed; a renewed, cancelled or not needed contract has nothing to triage
+        to_decide = st.first is not None and st.renewal in ("expired", "due", "review", "ok")
+        state = tr.state if tr else ("to review" if to_decide else "")
         return (
             (clean(c.number), None),
             (clean(level.code) if level else "", None),
@@ -336,7 +341,7 @@ class ContractSource(Source):
             (st.renewal, rstyle),
             (str(len(st.serials)), None),
             (fmt_money(st.annual_cost, c.currency), None),
-            (clean(tr.state) if tr else "", "note" if tr else None),
+            (clean(state), "dim" if state == "to review" else "note" if state else None),
             (clean(tr.owner) if tr else "", None),
             (clean(c.reseller), None),
         )
