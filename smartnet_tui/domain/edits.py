@@ -35,10 +35,20 @@ from smartnet_tui.domain.model import (
 )
 from smartnet_tui.domain.money import AmountError, parse_amount
 from smartnet_tui.domain.renewals import pin_contract_triage
+from smartnet_tui.domain.serials import one_line_message
 
 
 class EditError(ValueError):
     """An edit that cannot be made, with a message for the user."""
+
+
+def check_one_line(field: str, text: str | None) -> None:
+    """Refuse an owner or note holding a control character, a line break, a tab or a bidi
+    control (:func:`~smartnet_tui.domain.serials.one_line_message`): every way in (the CLI,
+    the app's dialogs, data files) builds its edit with this check or checks the same rule."""
+    msg = one_line_message(text) if text else None
+    if msg is not None:
+        raise EditError(f"{field} {msg}")
 
 
 def _device(estate: Estate, serial: str) -> Device:
@@ -79,6 +89,8 @@ def set_triage(
         return [PutContract(replace(c, triage=None))]
     if state not in TRIAGE_STATES:
         raise EditError(f"triage state must be one of {', '.join(TRIAGE_STATES)}")
+    check_one_line("owner", owner)
+    check_one_line("note", note)
     triage = Triage(state, owner.strip() or None, note.strip() or None, now_iso())
     return [PutContract(replace(c, triage=triage))]
 

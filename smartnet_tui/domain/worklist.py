@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from smartnet_tui.domain.changes import Change, PutContract
-from smartnet_tui.domain.edits import EditError
+from smartnet_tui.domain.edits import EditError, check_one_line
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import (
     OPEN_RENEWAL_STATUSES,
@@ -31,7 +31,6 @@ from smartnet_tui.domain.model import (
     TriageEvent,
 )
 from smartnet_tui.domain.renewals import pin_contract_triage
-from smartnet_tui.domain.serials import one_line_message
 
 DISPOSITION_KEYS = ("renew", "renewed", "drop", "replace", "blocked")  # `counts` key order
 
@@ -108,15 +107,6 @@ def triage_state(text: str) -> str:
         if state.casefold() == wanted:
             return state
     raise EditError(f"triage state must be one of {', '.join(TRIAGE_STATES)} (not {text!r})")
-
-
-def check_one_line(field: str, text: str | None) -> None:
-    """Refuse an owner or note holding a control character, a line break, a tab or a bidi
-    control (:func:`~smartnet_tui.domain.serials.one_line_message`): every way in (the CLI,
-    the app's dialogs, data files) builds its edit here or checks the same rule."""
-    msg = one_line_message(text) if text else None
-    if msg is not None:
-        raise EditError(f"{field} {msg}")
 
 
 def target_renewal(analysis: Analysis, number: str, end: date | None = None) -> Renewal:

@@ -109,3 +109,13 @@ def test_report_shows_a_stored_multi_line_text_on_its_line(cli, stored_forgery, 
     assert code == 0, err
     assert "Acme \\| Co\\nX" in out if fmt else "Acme | Co\\nX" in out
     assert not any(line == "X" or line.startswith("X ") for line in out.splitlines()), out
+
+
+def test_the_contract_level_triage_edit_refuses_it_too(sample_db):
+    from smartnet_tui.domain import edits
+
+    estate = Store(sample_db).load()
+    with pytest.raises(EditError, match="owner holds a tab"):
+        edits.set_triage(estate, "92451876", "ordered", "a\tb", "")
+    with pytest.raises(EditError, match="note holds a line break"):
+        edits.set_triage(estate, "92451876", "ordered", "ana", FORGED)
