@@ -15,7 +15,7 @@ from textual.binding import Binding
 from smartnet_tui.domain import edits
 from smartnet_tui.domain.basis import Seen
 from smartnet_tui.domain.changes import Change, PutContract
-from smartnet_tui.domain.edits import EditError
+from smartnet_tui.domain.edits import EditError, check_one_line
 from smartnet_tui.domain.model import CRITICALITIES, DEVICE_STATUSES, TRIAGE_STATES, Estate
 from smartnet_tui.domain.worklist import set_renewal_triage, triage_state
 from smartnet_tui.store.db import current_user
@@ -148,6 +148,8 @@ def edit_renewal_triage(app: SmartnetApp, key: tuple[str, date]) -> None:
     def validate(values: dict[str, str]) -> str | None:
         try:
             triage_state(values["state"])
+            check_one_line("owner", values["owner"])  # said in the dialog, kept open
+            check_one_line("note", values["note"])
         except EditError as exc:
             return str(exc)
         return None
