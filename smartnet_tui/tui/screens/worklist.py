@@ -69,7 +69,7 @@ class WorklistSource(Source):
     # the header says so and l brings them in (the counts then show whole).
     columns = (
         Column("status", "Status", 10),
-        Column("deadline", "Deadline", 10),
+        Column("deadline", "Deadline", 11),  # "2026-11-15!": a last date to renew
         Column("days", "Days", 5, "right", drop=2),
         Column("contract", "Contract", 14),
         Column("state", "State", 15, min=9),
@@ -116,7 +116,8 @@ class WorklistSource(Source):
         deadline_style = "warn" if r.deadline_reason != "end" else rstyle
         return (
             (r.status, rstyle),
-            (fmt_date(r.deadline), deadline_style),
+            # a last date to renew is marked in text too (NO_COLOR, a colour-blind reader)
+            (fmt_date(r.deadline) + ("!" if r.deadline_reason != "end" else ""), deadline_style),
             (fmt_days(r.days_left), rstyle),
             (clean(r.contract), None),
             (clean(r.state), state_style(r.state)),
@@ -167,6 +168,9 @@ def states_text(items: Sequence[Renewal], width: int) -> Text:
     for state, n in shown:
         t.append(f"  {state} ")
         t.append(str(n), style="bold" if n else "dim")
+    legend = "  !: last date to renew"
+    if any(r.deadline_reason != "end" for r in items) and t.cell_len + len(legend) <= width:
+        t.append(legend, style="dim")
     return t
 
 
