@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -120,7 +121,8 @@ class FormModal(ModalScreen[dict[str, str] | None]):
                 if f.choices is not None:
                     opts = [(Text(c or "(none)"), c) for c in f.choices]
                     yield Select(opts, value=f.value if f.value in f.choices else f.choices[0],
-                                 allow_blank=False, id=f"f-{f.name}", compact=True)
+                                 allow_blank=False, id=f"f-{f.name}", compact=True,
+                                 type_to_search=False)  # j/k move (on_key), not search
                 else:
                     yield Input(f.value, placeholder=f.placeholder, id=f"f-{f.name}")
             yield Static("", classes="error", id="error")
@@ -146,6 +148,25 @@ class FormModal(ModalScreen[dict[str, str] | None]):
             elif isinstance(w, Input):
                 out[f.name] = w.value
         return out
+
+    def on_key(self, event: events.Key) -> None:
+        """``j``/``k`` in a dropdown, as in every list of the app (``?`` lists them for
+        dialogs): on a closed dropdown they open it, in the open list they move. In a text
+        field they are letters (the Input takes them before they get here)."""
+        if event.key not in ("j", "k"):
+            return
+        focused = self.focused
+        if isinstance(focused, OptionList) and isinstance(focused.parent, Select):
+            if event.key == "j":
+                focused.action_cursor_down()
+            else:
+                focused.action_cursor_up()
+        elif isinstance(focused, Select):
+            focused.action_show_overlay()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         last = self.fields[-1].name
