@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from smartnet_tui.imports.diff import describe_records
-from smartnet_tui.tui.screens.base import BaseScreen
+from smartnet_tui.tui.screens.base import BaseScreen, flash
 from smartnet_tui.tui.sync import Touched
 from smartnet_tui.tui.table_sources import Cell, Column, Source, clean
 from smartnet_tui.tui.widgets.bars import ModeBar
@@ -80,7 +80,8 @@ class HistoryScreen(BaseScreen):
 
     def refresh_modebar(self) -> None:
         n = len(self.query_one("#journal", RecordTable).keys)
-        self.query_one(ModeBar).show("", title=f"history: the last {n} changes to the database")
+        what = "the last change" if n == 1 else f"the last {n} changes"
+        self.query_one(ModeBar).show("", title=f"history: {what} to the database")
 
     def data_changed(self, touched: Touched | None) -> None:
         super().data_changed(touched)
@@ -128,6 +129,26 @@ class HistoryScreen(BaseScreen):
             lines = ["(changes could not be described)"]
         t.append("\n".join(clean(line) for line in lines))
         self.query_one("#entry", Static).update(t)
+
+    @on(RecordTable.Selected, "#journal")
+    def _open(self, event: RecordTable.Selected) -> None:
+        """enter: the device or contract the entry changed first (if it still exists)."""
+        src = self.query_one("#journal", RecordTable).source
+        entry = src.entries.get(event.key) if isinstance(src, _JournalSource) else None
+        estate = self.sapp.estate
+        if entry is None or estate is None:
+            return
+        for change in entry.get("changes", ()):
+            if not isinstance(change, dict):
+                continue
+            table, key = change.get("table"), str(change.get("key", ""))
+            if table == "devices" and key in estate.devices:
+                self.sapp.open_device(key)
+                return
+            if table == "contracts" and key in estate.contracts:
+                self.sapp.open_contract(key)
+                return
+        flash(self.sapp, f"#{event.key}: no device or contract of this entry to open")
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,0 +1,34 @@
+"""H (the journal): the title counts in words, enter opens the record an entry changed."""
+
+from __future__ import annotations
+
+from .conftest import wait_loaded, wait_until
+
+
+async def test_history_title_and_enter_opens_the_changed_record(app):
+    from smartnet_tui.tui.screens.detail import DeviceScreen
+    from smartnet_tui.tui.screens.history import HistoryScreen
+    from smartnet_tui.tui.widgets.bars import ModeBar
+    from smartnet_tui.tui.widgets.record_table import RecordTable
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("H")
+        assert isinstance(app.screen, HistoryScreen)
+        journal = app.screen.query_one("#journal", RecordTable)
+        assert await wait_until(pilot, lambda: len(journal.keys) == 1)
+        assert "history: the last change to the database" in str(
+            app.screen.query_one(ModeBar).render())
+        await pilot.press("escape")
+        await pilot.press("1", "s", "j", "enter")  # FOC0001AAAA: active -> spare
+        assert await wait_until(pilot, lambda: not app.sync.writes_pending)
+        await pilot.press("H")
+        journal = app.screen.query_one("#journal", RecordTable)
+        assert await wait_until(pilot, lambda: len(journal.keys) == 2)
+        assert "history: the last 2 changes to the database" in str(
+            app.screen.query_one(ModeBar).render())
+        await pilot.press("enter")  # the newest entry: the status change
+        assert await wait_until(pilot, lambda: isinstance(app.screen, DeviceScreen))
+        assert app.screen.serial == "FOC0001AAAA"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HistoryScreen)
