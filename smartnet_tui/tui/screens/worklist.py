@@ -28,6 +28,7 @@ from textual.widgets import Static
 from smartnet_tui.domain.engine import Analysis
 from smartnet_tui.domain.model import OPEN_RENEWAL_STATUSES, TRIAGE_STATES, Renewal
 from smartnet_tui.domain.worklist import count_by_state
+from smartnet_tui.tui.components.actions import edit_renewal_triage
 from smartnet_tui.tui.components.request_dialog import open_request_dialog
 from smartnet_tui.tui.screens.base import BaseScreen
 from smartnet_tui.tui.screens.tables import TableScreen
@@ -37,7 +38,6 @@ from smartnet_tui.tui.screens.worklist_item import (
     RenewalKey,
     WorklistItemScreen,
     counts_text,
-    edit_renewal_triage,
     renewal_key_text,
     split_renewal_key,
     state_style,

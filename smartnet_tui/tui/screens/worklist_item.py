@@ -255,7 +255,8 @@ class WorklistItemScreen(BaseScreen):
         style = TEXT_STYLE[RENEWAL_STYLE.get(r.status)]
         t.append(r.status.upper(), style=style + " bold")
         what = "last date to renew" if r.deadline_reason != "end" else "deadline"
-        t.append(f"  {what} {r.deadline} ({days_text(r.days_left)})", style="bold")
+        t.append(f"  {what} {r.deadline} ({days_text(r.days_left)})",
+                 style="bold" if r.deadline_reason == "end" else "bold yellow")
         if r.deadline_reason != "end":
             t.append(f", ends {r.end}")
         t.append("\n")
