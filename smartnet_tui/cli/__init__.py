@@ -176,6 +176,9 @@ def build_parser(check_values: bool = True) -> _Parser:
                     help="write to FILE (written whole or not at all; - is standard output)")
 
     sp = cmd("history", "the change journal: who changed what, when")
+    sp.add_argument("--all", action="store_true",
+                    help="also the entries moved to the archive beside the database (beyond the "
+                         "newest 1,000 or older than 180 days) and every record of a large import")
     sp.add_argument("-n", "--limit", type=_count if check_values else str, default=20, metavar="N",
                     help="last N entries (0: all)")
     sp.add_argument("--json", action="store_true")

@@ -316,7 +316,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 # ------------------------------------------------------------------ history
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    entries = _store(settings).history(args.limit if args.limit > 0 else None)
+    entries = _store(settings).history(args.limit if args.limit > 0 else None,
+                                       include_archive=args.all)
     if args.json:
         _dump_json(entries)
         return EXIT_OK
@@ -331,4 +332,6 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
             print(f"    {inert(summary_line(detail['changed']))}")
         for line in describe_records(e.get("changes", ()), limit=12):
             print(f"    {inert(line)}")
+        if e.get("archived_changes"):
+            print(f"    {e['archived_changes']:,} records kept in the archive: smartnet history --all")
     return EXIT_OK

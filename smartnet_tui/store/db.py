@@ -19,14 +19,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from smartnet_tui.domain.changes import Change
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.gcpause import bulk_allocation
+from smartnet_tui.store import archive, layout
 from smartnet_tui.store import converters as cv
-from smartnet_tui.store.journal import JOURNAL, change_to_record_parts, record_to_change
+from smartnet_tui.store.journal import ARCHIVED, JOURNAL, change_to_record_parts, record_to_change
 from smartnet_tui.store.journal import changes_since as _changes_since
 from smartnet_tui.store.journal import last_journal_id as _last_journal_id
 from smartnet_tui.store.storage import (
@@ -34,6 +36,7 @@ from smartnet_tui.store.storage import (
     CorruptDatabase,
     clean_own_temp_files,
     read_json_file,
+    write_bytes_atomic,
 )
 
 SCHEMA_VERSION = 1
@@ -141,6 +144,11 @@ class Store:
             raise StoreError(f"{self.path}: cannot open database ({exc.strerror})") from None
         self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
         self._raw: dict[str, dict[str, Any]] | None = None
+        # natural key -> document id, per table, of the data we hold (``_keys_of``)
+        self._keys: dict[str, dict[str, str]] = {}
+        self._keys_of: dict[str, Any] | None = None
+        self._sections: list[layout.Section] | None = None  # set while a partial write runs
+        self._parsed_lines: dict[int, set[int]] = {}  # of those sections, the lines read
         self._stamp: Stamp | None = None
         self._clean_after_crash()
 
@@ -211,6 +219,7 @@ class Store:
             # changed_on_disk() reports an unreadable file once, not at every tick.
             self._stamp = stamp
             self._raw = None
+            self._keys, self._keys_of = {}, None
             try:
                 with bulk_allocation():
                     data = read_json_file(self.path)
@@ -274,8 +283,9 @@ class Store:
 
     def load_for_serial(self, serial: str) -> Estate:
         """Only what one serial's coverage and alerts need: its device, its pid's EoX row,
-        and its lines with their contracts' headers. ``smartnet lookup`` stays fast."""
-        raw = self.raw()
+        and its lines with their contracts' headers. ``smartnet lookup`` stays fast: a
+        store that holds nothing parses only the lines of the file that mention it."""
+        raw = (self._docs_mentioning(serial) if self._raw is None else None) or self.raw()
         try:
             devices = [cv.device_from_doc(d) for d in raw.get("devices", {}).values()
                        if d["serial"] == serial]
@@ -302,21 +312,27 @@ class Store:
 
     def last_journal_id(self) -> int:
         """The id of the newest journal entry, 0 for a database never written."""
-        return _last_journal_id(self.raw())
+        return _last_journal_id(self._journal_tables())
 
     def changes_since(self, journal_id: int) -> tuple[list[Change], int] | None:
         """The changes journalled after entry ``journal_id`` and the last entry id; None
         when the journal does not continue from it (a new or replaced database) or holds
         too many records to replay (``journal.MAX_REPLAY``): then reload everything."""
-        return _changes_since(self.raw(), journal_id)
+        return _changes_since(self._journal_tables(), journal_id)
 
-    def history(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def history(self, limit: int | None = None, include_archive: bool = False) -> list[dict[str, Any]]:
+        """The journal, oldest first (the newest ``limit``). The database holds the recent
+        entries; ``include_archive`` adds those moved to the archive beside it, and an
+        import's records kept only there (docs/performance.md, "Journal")."""
         try:
-            entries = sorted(self.raw().get(JOURNAL, {}).items(), key=lambda kv: int(kv[0]))
+            journal = self._journal_tables().get(JOURNAL, {})
+            entries = sorted(journal.items(), key=lambda kv: int(kv[0]))
         except ValueError:
             raise StoreError(f"{self.path}: the journal is malformed (an entry id is not a "
                              "number)") from None
         docs = [doc for _, doc in entries]
+        if include_archive:
+            docs = archive.merged(journal, archive.read(archive.archive_path(self.path)))
         if not all(isinstance(d, dict) for d in docs):
             raise StoreError(f"{self.path}: the journal is malformed (an entry is not a mapping)")
         return docs[-limit:] if limit else docs
@@ -339,13 +355,21 @@ class Store:
         """
         try:
             with self.locked(), bulk_allocation():
-                if expect:
-                    self._check_expected(expect)
+                if self._raw is None:
+                    # Nothing held (the app keeps its estate instead): read only the lines
+                    # of the records this write touches, keep the others as on disk.
+                    self._read_for_write([*changes, *(expect or ())])
                 try:
+                    if expect:
+                        self._check_expected(expect)
                     return self._apply_locked(changes, action, detail)
                 except BaseException:
                     self._raw = None  # what we hold may be half changed: re-read next time
                     raise
+                finally:
+                    if self._sections is not None:  # a partial read is never kept
+                        self._sections = None
+                        self.release()
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(f"{self.path}: database record is malformed ({exc!r}): nothing "
                              "was written") from None
@@ -356,8 +380,8 @@ class Store:
         data = self.raw()  # re-read when another process wrote since we last looked
         for ch in expect:
             table_name, key, doc = change_to_record_parts(ch)
-            keyfield = TABLE_KEYS[table_name]
-            stored = next((d for d in data.get(table_name, {}).values() if d[keyfield] == key), None)
+            doc_id = self._key_index(data, table_name).get(key)
+            stored = data[table_name].get(doc_id) if doc_id is not None else None
             if stored != doc and not _same_record(table_name, key, stored, ch):
                 noun = {"devices": "device", "contracts": "contract", "eox": "EoX row",
                         "quotes": "quote"}[table_name]
@@ -371,16 +395,12 @@ class Store:
         self, changes: Sequence[Change], action: str, detail: dict[str, Any] | None
     ) -> dict[str, Any] | None:
         data = self.raw()  # re-read when another process wrote since we last looked
-        index: dict[str, dict[str, str]] = {}
         next_ids: dict[str, int] = {}
         records: list[dict[str, Any]] = []
         for ch in changes:
             table_name, key, doc = change_to_record_parts(ch)
             table = data.setdefault(table_name, {})
-            keys = index.get(table_name)
-            if keys is None:
-                keyfield = TABLE_KEYS[table_name]
-                keys = index[table_name] = {d[keyfield]: i for i, d in table.items()}
+            keys = self._key_index(data, table_name)
             doc_id = keys.get(key)
             before = table.get(doc_id) if doc_id is not None else None
             if before == doc:
@@ -410,15 +430,174 @@ class Store:
         }
         if detail:
             entry["detail"] = detail
-        journal[str(entry["id"])] = entry
+        # The journal stays bounded: an import's thousands of records are kept whole in
+        # the archive only (the database keeps the entry without them), and entries beyond
+        # the newest archive.KEEP_ENTRIES or older than KEEP_DAYS move there.
+        to_archive: list[dict[str, Any]] = []
+        if len(records) > archive.RECORDS_IN_DATABASE:
+            to_archive.append(entry)
+            journal[str(entry["id"])] = {**entry, "changes": [], ARCHIVED: len(records)}
+        else:
+            journal[str(entry["id"])] = entry
+        moving = archive.entries_to_move(journal, datetime.now().astimezone())
         data.setdefault(META, {})["1"] = {"schema": SCHEMA_VERSION}
         try:
-            self.db.storage.write(data)
+            if moving or to_archive:
+                # appended and fsynced before the database is replaced: never lost
+                archive.append(archive.archive_path(self.path),
+                               [journal[k] for k in moving] + to_archive, like=self.path)
+                for k in moving:
+                    del journal[k]
+            if self._sections is not None:
+                write_bytes_atomic(self.path, layout.assemble(self._merged_sections(data)))
+            else:
+                self.db.storage.write(data)
         except BaseException:
             self._raw = None  # what we hold was mutated but not written: re-read next time
             raise
         self._stamp = self.stamp()
         return entry
+
+    def _key_index(self, data: dict[str, Any], table_name: str) -> dict[str, str]:
+        """Natural key -> document id in one table of ``data`` (what we hold), built once
+        per read of the file and kept up to date by our own writes (a scan of 100,000
+        documents per write otherwise)."""
+        if self._keys_of is not data:
+            self._keys, self._keys_of = {}, data
+        keys = self._keys.get(table_name)
+        if keys is None:
+            keyfield = TABLE_KEYS[table_name]
+            keys = self._keys[table_name] = {
+                d[keyfield]: i for i, d in data.setdefault(table_name, {}).items()}
+        return keys
+
+    def _read_partial(self, names: set[str], hold: bool = False,
+                      keys: dict[str, set[str]] | None = None) -> dict[str, Any] | None:
+        """Only the tables ``names`` of the file, when it is laid out a line per few
+        hundred documents (store/layout.py); of a table in ``keys``, only the lines that
+        hold one of those natural keys as our writer spells it (``"serial":"FOC1"``: a
+        superset of the records, read whole and looked up as usual). The other lines are
+        not parsed: a write keeps them byte for byte. None when the file is missing or
+        laid out otherwise: then read it whole. ``hold``: keep it as what we hold, for a
+        write (which then releases it)."""
+        stamp = self.stamp()
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return None  # missing or unreadable: the whole read says which
+        needles = {name: [orjson.dumps({TABLE_KEYS[name]: k})[1:-1] for k in ks]
+                   for name, ks in (keys or {}).items() if name in TABLE_KEYS}
+        data: dict[str, Any] = {}
+        parsed: dict[int, set[int]] = {}  # id(section) -> its lines parsed (tables in keys)
+
+        def want(section: layout.Section, line: bytes) -> bool:
+            if section.name not in names:
+                return False
+            found = needles.get(section.name)
+            return found is None or any(n in line for n in found)
+
+        def visit(section: layout.Section, line: int, value: Any) -> None:
+            if section.name not in names:
+                return
+            if line < 0:
+                data[section.name] = value
+                return
+            data.setdefault(section.name, {}).update(value)
+            if section.name in needles:
+                parsed.setdefault(id(section), set()).add(line)
+
+        with bulk_allocation():
+            sections = layout.split(raw, visit, want)
+        if sections is None or len({s.name for s in sections}) != len(sections):
+            return None  # not ours, or a table named twice: read it whole
+        for name in needles:
+            data.setdefault(name, {})
+        data = self._checked_schema(data)
+        self._stamp = stamp
+        if hold:
+            self._raw, self._sections, self._parsed_lines = data, sections, parsed
+        return data
+
+    def _read_for_write(self, changes: Sequence[Change]) -> None:
+        """Hold what a write of ``changes`` needs, from a store that holds nothing: the
+        lines of their records, the journal and meta. A record not stored yet takes its
+        id from its whole table: then that table is read whole."""
+        keys: dict[str, set[str]] = {}
+        for ch in changes:
+            table_name, key, _doc = change_to_record_parts(ch)
+            keys.setdefault(table_name, set()).add(key)
+        names = set(keys) | {JOURNAL, META}
+        data = self._read_partial(names, hold=True, keys=keys)
+        if data is None:
+            return
+        if any(key not in self._key_index(data, t) for t, ks in keys.items() for key in ks):
+            self._sections = None
+            self.release()
+            self._read_partial(names, hold=True)
+
+    def _docs_mentioning(self, serial: str) -> dict[str, Any] | None:
+        """The documents on the file's lines that mention ``serial`` as our writer spells
+        it (``"serial":"..."``: a superset of its device and of its contracts, the caller
+        filters), with the EoX and meta tables; nothing else is parsed. None when the file
+        is missing or not laid out by line (store/layout.py)."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return None
+        sections = layout.split(raw, want=lambda s, _line: s.name in ("eox", META))
+        if sections is None:
+            return None
+        needle = orjson.dumps({"serial": serial})[1:-1]
+        data: dict[str, Any] = {}
+        for s in sections:
+            if s.value is not None:
+                data[s.name] = orjson.loads(s.value)
+                continue
+            table: dict[str, Any] = {}
+            for line in s.docs:
+                if s.name in ("eox", META) or needle in line:
+                    table.update(layout.parse_docs(line))
+            data[s.name] = table
+        return self._checked_schema(data)
+
+    def _merged_sections(self, data: dict[str, Any]) -> list[layout.Section]:
+        """The file's sections with the tables we read (and changed) laid out anew."""
+        assert self._sections is not None
+        out = []
+        for s in self._sections:
+            if s.name not in data:
+                out.append(s)  # a table this write did not read: its lines as they were
+            elif id(s) in self._parsed_lines:  # read in part: the other lines as they were
+                lines = self._parsed_lines[id(s)]
+                kept = [line for i, line in enumerate(s.docs) if i not in lines]
+                rows = kept + (layout.doc_lines(data[s.name]) if data[s.name] else [])
+                out.append(layout.Section(s.name, rows) if rows else layout.section_of(s.name, {}))
+            else:
+                out.append(layout.section_of(s.name, data[s.name]))
+        seen = {s.name for s in self._sections}
+        out.extend(layout.section_of(name, table) for name, table in data.items() if name not in seen)
+        return out
+
+    def _journal_tables(self) -> dict[str, Any]:
+        """The journal (and meta) as stored: from what we hold, else read without the
+        other tables (following another writer costs its entries, not the estate)."""
+        if self._raw is None:
+            data = self._read_partial({JOURNAL, META})
+            if data is not None:
+                return data
+        return self.raw()
+
+    def release(self) -> None:
+        """Drop the documents read: the app keeps the estate, and the documents beside it
+        were a second copy of the database (220 MB at 100,000 devices). The next read
+        reads the file again; the file's stamp is kept, so ``changed_on_disk()`` still
+        tells another writer's write."""
+        self._raw = None
+        self._keys, self._keys_of = {}, None
+
+    @property
+    def holds_documents(self) -> bool:
+        return self._raw is not None
 
     def close(self) -> None:
         self.db.close()

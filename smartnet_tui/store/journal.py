@@ -26,6 +26,9 @@ from smartnet_tui.store import converters as cv
 
 JOURNAL = "journal"
 MAX_REPLAY = 20_000  # beyond this many records, a full reload is as cheap
+# An entry with more records than MAX_REPLAY is kept whole in the archive only; the
+# database's copy has no records and this key, their count (docs/performance.md).
+ARCHIVED = "archived_changes"
 
 
 def change_to_record_parts(ch: Change) -> tuple[str, str, dict[str, Any] | None]:
@@ -90,6 +93,8 @@ def changes_since(raw: Mapping[str, Any], since: int) -> tuple[list[Change], int
     changes: list[Change] = []
     try:
         for i in newer:
+            if ARCHIVED in journal[str(i)]:
+                return None  # its records are in the archive: read everything
             for rec in journal[str(i)].get("changes", ()):
                 changes.append(record_to_change(rec["table"], rec["key"], rec.get("after")))
                 if len(changes) > MAX_REPLAY:

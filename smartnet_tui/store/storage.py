@@ -23,6 +23,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from smartnet_tui.store.layout import dumps_database, loads_by_line
+
 TMP_PREFIX = ".smartnet-tmp-"
 
 
@@ -42,6 +44,9 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
         return None
     if not raw.strip():
         return None
+    by_line = loads_by_line(raw)  # docs/performance.md: a line at a time
+    if by_line is not None:
+        return by_line
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -103,7 +108,7 @@ def write_bytes_atomic(path: Path, payload: bytes, prefix: str | None = None) ->
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    write_bytes_atomic(path, orjson.dumps(data))
+    write_bytes_atomic(path, dumps_database(data))
 
 
 def clean_stale_temp_files(directory: Path, max_age_s: float = 60.0) -> None:
