@@ -243,3 +243,33 @@ async def test_e_on_an_empty_worklist_says_there_is_nothing_to_request(tmp_path)
         assert not isinstance(app.screen, FormModal)
         assert "nothing to request" in str(app.screen.query_one(ModeBar).render())
     assert list(tmp_path.glob("smartnet-request-*")) == []
+
+
+async def test_a_renewals_history_says_how_many_more_changes_there_are(tmp_path):
+    """Three state changes: the two newest are listed, then "+1 more (H for the journal)"."""
+    from datetime import datetime
+
+    from smartnet_tui.domain.engine import Analysis, Policy
+    from smartnet_tui.domain.worklist import set_renewal_triage
+    from smartnet_tui.tui.app import SmartnetApp
+
+    path = make_db(tmp_path)
+    store = Store(path)
+    for hour, state in enumerate(("quote received", "PO raised", "ordered")):
+        with store.locked():
+            analysis = Analysis(store.load(), Policy(TODAY))
+            changes = set_renewal_triage(analysis, "1000", state, user="carol",
+                                         at=datetime(2026, 11, 30, 9 + hour).isoformat())
+            store.apply(changes, f"triage 1000 {state}")
+    store.close()
+    app = SmartnetApp(Settings(db_path=path, today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        item = await _open_item(pilot, "1000")
+        await pilot.pause()
+        history = " ".join(str(item.query_one("#history").render()).split())
+        assert "2026-11-30T11:00:00 carol ordered" in history
+        assert "2026-11-30T10:00:00 carol PO raised" in history
+        assert "quote received" not in history
+        assert "+1 more (H for the journal)" in history
+        assert item.query_one("#history").region.height == 4  # its rule and three lines, shown
