@@ -43,6 +43,8 @@ from smartnet_tui.tui.components.import_dialog import (
     plan_import,
     write_import,
 )
+from smartnet_tui.tui.components.scenario import ScenarioState, follow_changes, rebase_scenario
+from smartnet_tui.tui.components.scenario_screen import open_scenario
 from smartnet_tui.tui.help_data import APP_BINDINGS, binding_ids
 from smartnet_tui.tui.keymap import load_keymap
 from smartnet_tui.tui.messages import DataChanged, LoadProgress
@@ -50,7 +52,9 @@ from smartnet_tui.tui.palette import PALETTE_CSS, LookupProvider
 from smartnet_tui.tui.screens.base import BaseScreen, Colleagues, end_on_hangup, flash
 from smartnet_tui.tui.screens.detail import ContractScreen, DeviceScreen
 from smartnet_tui.tui.screens.history import HistoryScreen
+from smartnet_tui.tui.screens.planner import open_planner
 from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, InventoryScreen
+from smartnet_tui.tui.screens.timeline import TimelineScreen
 from smartnet_tui.tui.screens.worklist import WorklistScreen
 from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
 from smartnet_tui.tui.widgets.bars import TOAST_CSS
@@ -68,7 +72,7 @@ class SmartnetApp(App[int]):
     TITLE = "smartnet"
     CSS_PATH = "app.tcss"
     MODES = {"inventory": InventoryScreen, "contracts": ContractsScreen, "alerts": AlertsScreen,
-             "worklist": WorklistScreen}
+             "worklist": WorklistScreen, "timeline": TimelineScreen}
     DEFAULT_MODE = "alerts"
     # Only our own palette entries: Textual's system commands (Keys, Maximize, Screenshot,
     # Theme, a Quit that does not wait for saves) are left out.
@@ -110,6 +114,8 @@ class SmartnetApp(App[int]):
         # The reference date: fixed by --today, else the local date (rolls over at midnight).
         self.clock: Callable[[], date] = settings.reference_date
         self.import_last: tuple[str, bool, bool] = ("", False, False)  # the import dialog's values
+        # the open what-if scenario (w): the screens show its copy of the estate meanwhile
+        self.scenario: ScenarioState | None = None
 
     @property
     def store(self) -> Store | None:
@@ -234,6 +240,8 @@ class SmartnetApp(App[int]):
         self.analysis = loaded.analysis
         self.sync.journal_id = loaded.journal_id
         self.status_note = ""
+        if self.scenario is not None:  # the open scenario is computed again over the new data
+            rebase_scenario(self)
         self._data_changed(None)
         # Millions of long-lived objects at 50k devices: keep the cyclic garbage collector
         # from walking them all (a 200 ms freeze each time it does). Replaced records are
@@ -258,7 +266,10 @@ class SmartnetApp(App[int]):
         self._read_ok()
         changes, last = result
         since, self.sync.journal_id = self.sync.journal_id, last
-        if changes:
+        if changes and self.scenario is not None:
+            follow_changes(self, changes)  # to the real estate; the scenario recomputed
+            self.run_worker(self.colleagues.announce(self, since, last), group="notice")
+        elif changes:
             self._apply_in_memory(changes)
             # who changed what (another writer's entries, not our own)
             self.run_worker(self.colleagues.announce(self, since, last), group="notice")
@@ -456,6 +467,10 @@ class SmartnetApp(App[int]):
         changed the record (the screen keeps showing the colleague's version)."""
         if self._refused_read_only():
             return False
+        if self.scenario is not None:  # the screens show the scenario's copy, not the data
+            self.notify("a what-if scenario is open: apply or discard it first (w)",
+                        title="nothing changed", severity="warning")
+            return False
         if self.analysis is None or self.estate is None:
             self.notify("the database is not loaded yet", severity="warning")
             return False
@@ -547,6 +562,12 @@ class SmartnetApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    def action_whatif(self) -> None:
+        open_scenario(self)
+
+    def action_plan(self) -> None:
+        open_planner(self)
+
     def get_system_commands(self, screen: Any) -> Any:
         """None of Textual's system commands: the palette lists our own (palette.py)."""
         return iter(())
@@ -555,7 +576,7 @@ class SmartnetApp(App[int]):
         # Keys of the main screens must not fire behind a dialog.
         if isinstance(self.screen, ModalScreen) and action in {
             "switch_mode", "undo", "help", "quit", "reload", "command_palette", "history",
-            "import", "fetch",
+            "import", "fetch", "whatif", "plan",
         }:
             return False
         return True

@@ -9,14 +9,17 @@ from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormM
 from smartnet_tui.tui.components.fetch_dialog import FetchDialog, FetchPreview
 from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
 from smartnet_tui.tui.components.quote_panel import QuoteScreen
+from smartnet_tui.tui.components.scenario_screen import ScenarioScreen
 from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen
 from smartnet_tui.tui.screens.history import HistoryScreen
+from smartnet_tui.tui.screens.planner import PlannerScreen
 from smartnet_tui.tui.screens.tables import (
     AlertsScreen,
     ContractsScreen,
     InventoryScreen,
     TableScreen,
 )
+from smartnet_tui.tui.screens.timeline import TimelineScreen
 from smartnet_tui.tui.screens.worklist import WorklistScreen
 from smartnet_tui.tui.screens.worklist_item import WorklistItemScreen
 from smartnet_tui.tui.widgets.record_table import RecordTable
@@ -48,6 +51,12 @@ APP_BINDINGS: list[Binding] = [
     Binding("question_mark", "help", "Help", id="app.help", key_display="?",
             tooltip="Every key"),
     Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (waits for pending saves)"),
+    Binding("5", "switch_mode('timeline')", "Timeline", id="app.timeline", show=False,
+            tooltip="The months ahead: renewals ending, last dates to renew and of support"),
+    Binding("w", "whatif", "What-if", id="app.whatif", show=False,
+            tooltip="Open the what-if scenario: drop contracts or lines, retire devices"),
+    Binding("P", "plan", "Co-term planner", id="app.plan", show=False,
+            tooltip="Co-term the group of the contract under the cursor onto one date"),
 ]
 
 
@@ -84,6 +93,9 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Device detail", own(DeviceScreen)),
         ("Contract detail", own(ContractScreen)),
         ("History", own(HistoryScreen)),
+        ("Timeline", own(TimelineScreen)),
+        ("Co-term planner", own(PlannerScreen)),
+        ("What-if scenario", own(ScenarioScreen)),
         ("Help (this screen)", list(HELP_BINDINGS)),
         ("Import", own(ImportDialog) + own(Toggle) + own(ImportPreview)),
         ("Fetch from Cisco", own(FetchDialog) + own(FetchPreview)),

@@ -125,3 +125,25 @@ async def test_opened_from_contracts_on_the_contract_under_the_cursor(sample_set
         await pilot.press("down", "enter")  # the second group: SNTP, Computacenter, GBP
         await pilot.pause()
         assert app.screen.group == ("SNTP", "Computacenter", "GBP")
+
+
+# ------------------------------------------------------------------ snapshots (80x24)
+def _keys(*keys: str):
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        for box in pilot.app.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+def test_snapshot_planner(snap_compare, sample_settings):
+    """P on Alerts: the group picked from the list (co-term candidates first), the target
+    proposed and the plan with its totals."""
+    assert snap_compare(SmartnetApp(sample_settings), terminal_size=(80, 24),
+                        run_before=_keys("P", "enter"))

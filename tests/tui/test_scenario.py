@@ -135,3 +135,28 @@ async def test_the_forms_start_with_what_was_under_the_cursor(sample_settings):
         await pilot.pause()
         assert active(app).scenario.drop == ((number, None),)
         assert f"Scenario: drop {number}" in _summary(app)
+
+
+# ------------------------------------------------------------------ snapshots (80x24)
+def _keys(*keys: str):
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_snapshot_scenario(snap_compare, sample_settings):
+    """w, d 92451876: what not renewing NYC's contract would change."""
+    assert snap_compare(SmartnetApp(sample_settings), terminal_size=(80, 24),
+                        run_before=_keys("w", "d", *"92451876", "enter"))
+
+
+def test_snapshot_alerts_in_a_scenario(snap_compare, sample_settings):
+    """Back on Alerts with the scenario open: SCENARIO in the header, the alerts recomputed."""
+    assert snap_compare(SmartnetApp(sample_settings), terminal_size=(80, 24),
+                        run_before=_keys("w", "d", *"92451876", "enter", "escape", "3"))

@@ -89,3 +89,28 @@ async def test_the_timeline_follows_edits(sample_settings):
         app.submit([PutContract(replace(contract, status="cancelled"))], "cancel 92451876")
         await pilot.pause()
         assert _rows(screen)[1][1] == "1" and _rows(screen)[1][5] == "GBP 430.00"
+
+
+# ------------------------------------------------------------------ snapshots (80x24)
+def _keys(*keys: str):
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_snapshot_timeline(snap_compare, sample_settings):
+    """5: the months ahead as bars; enter on February 2027 lists its renewal."""
+    assert snap_compare(SmartnetApp(sample_settings), terminal_size=(80, 24),
+                        run_before=_keys("5", "down", "down", "down", "enter"))
+
+
+def test_snapshot_timeline_ascii(snap_compare, sample_settings):
+    """--ascii: the bars are #."""
+    assert snap_compare(SmartnetApp(replace(sample_settings, ascii=True)), terminal_size=(80, 24),
+                        run_before=_keys("5"))

@@ -156,7 +156,10 @@ class BaseScreen(Screen[None]):
         bars = self.query(SummaryBar)
         if not bars:
             return
-        bars.first().show(app.today().isoformat(), app.summary, app.status_note)
+        today = app.today().isoformat()
+        if getattr(app, "scenario", None) is not None:  # what-if: every screen says so
+            today = f"SCENARIO {today}"
+        bars.first().show(today, app.summary, app.status_note)
         self.refresh_modebar()
 
     def refresh_modebar(self) -> None:
