@@ -127,6 +127,20 @@ async def test_opened_from_contracts_on_the_contract_under_the_cursor(sample_set
         assert app.screen.group == ("SNTP", "Computacenter", "GBP")
 
 
+
+async def test_P_on_contracts_plans_the_group_of_the_contract_under_the_cursor(sample_settings):
+    app = SmartnetApp(sample_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        key = app.screen.query_one("#table").cursor_key
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, PlannerScreen)
+        assert app.screen.group == group_of(app.analysis, key)
+
+
 # ------------------------------------------------------------------ snapshots (80x24)
 def _keys(*keys: str):
     async def run_before(pilot) -> None:

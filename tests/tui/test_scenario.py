@@ -137,6 +137,38 @@ async def test_the_forms_start_with_what_was_under_the_cursor(sample_settings):
         assert f"Scenario: drop {number}" in _summary(app)
 
 
+
+async def test_w_opens_it_edits_wait_and_another_writer_is_followed(sample_settings):
+    from dataclasses import replace as dc_replace
+
+    from smartnet_tui.domain.changes import PutDevice
+
+    app = SmartnetApp(sample_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioScreen)
+        await _drop(pilot, "92451876")
+        await pilot.press("escape", "1")  # Inventory, the scenario still open
+        await pilot.pause()
+        assert "SCENARIO 2026-12-01" in str(app.screen.query_one("#summary").render())
+        # an edit now would be made on the scenario's copy: refused, nothing written
+        device = app.estate.devices["FDO2516E3NL"]
+        assert app.submit([PutDevice(dc_replace(device, site="ELSEWHERE"))], "site") is False
+        # another admin writes meanwhile: followed under the scenario
+        other = Store(sample_settings.db_path)
+        other.apply([PutDevice(dc_replace(device, hostname="renamed-by-ana"))], action="ana: edit")
+        other.close()
+        await wait_until(pilot, lambda: app.estate.devices["FDO2516E3NL"].hostname == "renamed-by-ana")
+        assert active(app).scenario.drop == (("92451876", None),) and _will_lapse(app)
+        await pilot.press("w", "x", "y")
+        await wait_until(pilot, lambda: active(app) is None)
+        assert app.estate.devices["FDO2516E3NL"].hostname == "renamed-by-ana"
+        assert not _will_lapse(app)
+        assert "SCENARIO" not in str(app.screen.query_one("#summary").render())
+
+
 # ------------------------------------------------------------------ snapshots (80x24)
 def _keys(*keys: str):
     async def run_before(pilot) -> None:

@@ -91,6 +91,20 @@ async def test_the_timeline_follows_edits(sample_settings):
         assert _rows(screen)[1][1] == "1" and _rows(screen)[1][5] == "GBP 430.00"
 
 
+
+async def test_5_switches_to_the_timeline_mode(sample_settings):
+    app = SmartnetApp(sample_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, TimelineScreen)
+        assert _rows(app.screen)[0][0] == "overdue"
+        await pilot.press("3")
+        await pilot.pause()
+        assert not isinstance(app.screen, TimelineScreen)
+
+
 # ------------------------------------------------------------------ snapshots (80x24)
 def _keys(*keys: str):
     async def run_before(pilot) -> None:
