@@ -85,8 +85,11 @@ def generate(devices: int, lines: int, seed: int = 7, lines_per_contract: int = 
             })
         family += 1
     # a sprinkling of duplicates: serials also on another family's current term
+    # (never twice on one contract: the importer refuses a serial listed twice there)
     for c in rnd.sample(contracts, max(1, len(contracts) // 50)):
-        c["lines"].extend({"serial": rnd.choice(serials)} for _ in range(5))
+        on = {ln["serial"] for ln in c["lines"]}
+        extra = [s for s in (rnd.choice(serials) for _ in range(5)) if s not in on]
+        c["lines"].extend({"serial": s} for s in dict.fromkeys(extra))
     eox = [
         {"pid": "WS-C3850-48P", "end_of_sale": "2022-10-30", "end_of_contract_renewal": "2026-10-30",
          "last_date_of_support": "2027-10-31"},

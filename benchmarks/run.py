@@ -583,8 +583,9 @@ def bench_tui(files: Files, report: Report, repeat: int, edits: int) -> None:
         edit_times = []
         with wall_window() as span:
             for _ in range(edits):
+                term.wait(lambda text: row.search(text) is not None, 30, f"{first_serial}'s row")
                 now = row.search(term.screen())
-                assert now, f"{first_serial} is no longer on screen"
+                assert now, f"{first_serial} is no longer on screen:\n{term.screen()}"
                 want, move = ("spare", "j") if now.group(1) == "active" else ("active", "k")
                 term.keys("s")
                 term.wait(lambda text: f"Status of {first_serial}" in text, 30, "status dialog")
