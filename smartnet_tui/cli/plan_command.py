@@ -241,6 +241,10 @@ def _known_level(text: str, analysis: Analysis) -> None:
 
 def _coterm(args: argparse.Namespace, analysis: Analysis) -> int:
     _known_level(args.level, analysis)
+    today = analysis.policy.today
+    if args.to is not None and args.to < today:
+        raise PlanError(f"plan coterm: the target {args.to} is before today ({today}): a "
+                        "co-term target is a future end date")
     plan = coterm_plan(analysis, args.level, args.to, reseller=args.reseller,
                        currency=args.currency, proration=args.proration,
                        allow_credit=args.allow_credit, reinstatement=args.reinstatement)

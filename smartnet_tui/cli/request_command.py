@@ -61,6 +61,10 @@ def cmd_request(args: argparse.Namespace, settings: Settings) -> int:
                          "`smartnet import FILE`, or try `smartnet --demo`)")
     policy = Policy(settings.reference_date(), settings.due_days, settings.review_days)
     analysis = Analysis(Store(settings.db_path).load(), policy)
+    if args.to is not None and args.to < policy.today:
+        print(f"smartnet: error: request --to {args.to} is before today ({policy.today}): "
+              "a co-term target is a future end date", file=sys.stderr)
+        return EXIT_ERROR
     try:
         rows = request_rows(analysis, args.contracts, args.to)
     except RequestError as exc:

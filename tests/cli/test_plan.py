@@ -211,3 +211,12 @@ def test_mistakes_are_one_line_and_exit_2(cli, argv, message):
     assert out == ""
     assert message in err and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("target", ["2020-01-01", "2026-11-30"])
+def test_coterm_target_before_today_is_refused(cli, target):
+    """A co-term target in the past would 'keep' every line and quote an 'after' renewing
+    on a date already gone: a mistake, exit 2 with one line."""
+    code, out, err = demo(cli, "plan", "coterm", "OS", "--to", target)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and f"the target {target} is before today (2026-12-01)" in err

@@ -144,3 +144,9 @@ def test_instance_number_from_an_installed_base_import(cli, db_path):
     rows = {r["Serial Number"]: r for r in _rows(out)}
     assert rows["FDO2211R0AA"]["Instance Number"] == "7001"
     assert rows["FDO2211R0AA"]["Site"] == "DC-EAST"
+
+
+def test_a_target_before_today_is_refused(cli, estate_db):
+    code, out, err = run(cli, estate_db, "--to", "0001-01-01")
+    assert code == 2 and out == ""
+    assert "request --to 0001-01-01 is before today (2026-12-01)" in err
