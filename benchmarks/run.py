@@ -420,7 +420,9 @@ class Tmux:
 
 
 def app_command(db: Path, probe_log: Path | None = None) -> str:
-    env = f"env SMARTNET_TODAY={TODAY.isoformat()} TERM=xterm-256color COLORTERM=truecolor"
+    # COLUMNS/LINES (pytest sets them) would override the window's size in Textual
+    env = (f"env -u COLUMNS -u LINES SMARTNET_TODAY={TODAY.isoformat()} TERM=xterm-256color "
+           "COLORTERM=truecolor")
     py = shlex.quote(sys.executable)
     if probe_log is None:
         return f"{env} {py} -m smartnet_tui --db {shlex.quote(str(db))}"
@@ -478,7 +480,8 @@ def bench_tui(files: Files, report: Report, repeat: int, edits: int) -> None:
     db = copy_db(files, "tui")
     term = Tmux()
     alerts_on_screen = lambda text: bool(SEVERITY_ROW.search(text))  # noqa: E731
-    base_cmd = (f"env TERM=xterm-256color {shlex.quote(sys.executable)} -m benchmarks.baseline_app "
+    base_cmd = (f"env -u COLUMNS -u LINES TERM=xterm-256color {shlex.quote(sys.executable)} "
+                f"-m benchmarks.baseline_app "
                 f"{shlex.quote(str(db))}")
     app_times, base_times = [], []
     timeout = 120.0
