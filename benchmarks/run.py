@@ -38,6 +38,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -412,7 +413,17 @@ class Tmux:
             time.sleep(0.003)
 
     def kill(self) -> None:
+        """End the window and its process (an app left without its terminal may stay)."""
+        pid = self.tmux("display-message", "-p", "-t", self.session, "#{pane_pid}").strip()
         self.tmux("kill-session", "-t", self.session)
+        if pid.isdigit():
+            deadline = time.perf_counter() + 2
+            while Path(f"/proc/{pid}").exists() and time.perf_counter() < deadline:
+                time.sleep(0.05)
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def close(self) -> None:
         if self.started:
