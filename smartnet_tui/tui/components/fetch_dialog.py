@@ -31,8 +31,7 @@ from smartnet_tui.imports.cisco_fetch import Answer, CiscoClient, FetchError, ap
 from smartnet_tui.imports.fetch_import import FetchPlan, plan_fetch, source_label, write_fetch
 from smartnet_tui.imports.planner import change_lines, changed_line, orphans_line, read_line
 from smartnet_tui.store.db import StoreError
-from smartnet_tui.tui.components.import_dialog import MAX_ERRORS_SHOWN, Toggle
-from smartnet_tui.tui.table_sources import clean
+from smartnet_tui.tui.components.import_dialog import MAX_ERRORS_SHOWN, ChangesPreview, Toggle, text_line
 
 ACTION = "tui: fetch"
 PROGRESS_EVERY_S = 0.2
@@ -48,23 +47,18 @@ _BOX_CSS = """
 """
 
 
-def _line(text: str, ascii_only: bool) -> str:
-    text = clean(text)
-    return text.replace("→", "->").replace("…", "...") if ascii_only else text
-
-
 def plan_lines(plan: FetchPlan, ascii_only: bool = False) -> Text:
     """The described changes, orphans and warnings (Cisco's, quoted) of a fetch plan."""
     r = plan.result
     t = Text()
     for line in change_lines(r):
-        t.append(_line(line, ascii_only) + "\n")
+        t.append(text_line(line, ascii_only) + "\n")
     if r.orphans:
-        t.append(_line(orphans_line(r.orphans, "'Add devices'"), ascii_only) + "\n", style="yellow")
+        t.append(text_line(orphans_line(r.orphans, "'Add devices'"), ascii_only) + "\n", style="yellow")
     if r.warnings:
         t.append(f"{len(r.warnings):,} warning{'s' * (len(r.warnings) != 1)}:\n", style="bold")
         for w in r.warnings[:MAX_ERRORS_SHOWN]:
-            t.append("  " + _line(str(w), ascii_only) + "\n")
+            t.append("  " + text_line(str(w), ascii_only) + "\n")
     t.rstrip()
     return t
 
@@ -204,7 +198,7 @@ class FetchDialog(ModalScreen[None]):
             t = Text(f"{n:,} error{'s' * (n != 1)} in Cisco's answers: nothing imported, "
                      "the database is unchanged\n", style="bold")
             for e in r.errors[:MAX_ERRORS_SHOWN]:
-                t.append(_line(str(e), ascii_only) + "\n")
+                t.append(text_line(str(e), ascii_only) + "\n")
             t.rstrip()
             self.show(t, error=True)
             return
@@ -230,7 +224,7 @@ class FetchDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class FetchPreview(ModalScreen[bool]):
+class FetchPreview(ChangesPreview):
     """What a fetch would change; enter or y writes it, escape or n goes back."""
 
     DEFAULT_CSS = _BOX_CSS.format(name="FetchPreview") + """
@@ -248,51 +242,27 @@ class FetchPreview(ModalScreen[bool]):
         Binding("k,up", "up", "Up", show=False, id="fetch.up"),
     ]
 
+    PREVIEW_TITLE = "Fetch preview"
+
     def __init__(self, plan: FetchPlan) -> None:
         super().__init__()
         self.plan = plan
-        self.confirmed = False
 
     def compose(self) -> ComposeResult:
-        plan = self.plan
-        r = plan.result
-        ascii_only = bool(getattr(self.app, "ascii", False))
-        with Vertical():
-            yield Static(Text("Fetch preview: nothing is written until you confirm"), classes="title")
-            if plan.note:
-                yield Static(Text(plan.note), id="note")
-            yield Static(Text(_line(plan.source, ascii_only)), id="source")
-            yield Static(Text(_line(read_line(r.parsed), ascii_only)), id="read")
-            yield Static(Text("would change: " + changed_line(r)), id="summary")
-            with VerticalScroll(id="changes"):
-                yield Static(plan_lines(plan, ascii_only), id="changes-text")
-            yield Static(Text(f"enter or y: import {len(r.changes):,} changes   "
-                              "escape or n: back   j/k: scroll"), classes="help")
+        yield from self.compose_preview(self.plan.note, self.plan.result)
 
-    def on_mount(self) -> None:
-        if getattr(self.app, "ascii", False):
-            self.add_class("-ascii")
-        self.query_one("#changes", VerticalScroll).focus()
+    def source_lines(self, ascii_only: bool) -> ComposeResult:
+        yield Static(Text(text_line(self.plan.source, ascii_only)), id="source")
 
-    def action_confirm(self) -> None:
-        if self.confirmed:  # a second y before the screen is gone: write once
-            return
-        self.confirmed = True
+    def changes_text(self, ascii_only: bool) -> Text:
+        return plan_lines(self.plan, ascii_only)
+
+    def write(self) -> None:
         app: Any = self.app
         plan = self.plan
         order, today = app.settings.date_order, app.today()
         fut = app.sync.write(lambda store: write_fetch(store, plan, order, today))
         app.run_worker(_written(app, plan, fut), group="write")
-        self.dismiss(True)
-
-    def action_back(self) -> None:
-        self.dismiss(False)
-
-    def action_down(self) -> None:
-        self.query_one("#changes", VerticalScroll).scroll_down(animate=False)
-
-    def action_up(self) -> None:
-        self.query_one("#changes", VerticalScroll).scroll_up(animate=False)
 
 
 async def _written(app: Any, plan: FetchPlan, fut: Any) -> None:

@@ -32,6 +32,7 @@ from smartnet_tui.domain.dates import DateOrder
 from smartnet_tui.imports.parsed import Progress
 from smartnet_tui.imports.planner import (
     ImportPlan,
+    ImportResult,
     change_lines,
     changed_line,
     orphans_line,
@@ -86,7 +87,8 @@ def plan_import(
                         action=ACTION)
 
 
-def _text_line(text: str, ascii_only: bool) -> str:
+def text_line(text: str, ascii_only: bool) -> str:
+    """A line of stored text made inert, in ASCII when the terminal asks for it."""
     text = clean(text)
     if ascii_only:
         text = text.replace("→", "->").replace("…", "...")
@@ -98,14 +100,14 @@ def preview_text(plan: ImportPlan, ascii_only: bool = False) -> Text:
     r = plan.result
     t = Text()
     for line in change_lines(r):
-        t.append(_text_line(line, ascii_only) + "\n")
+        t.append(text_line(line, ascii_only) + "\n")
     if r.orphans:
-        t.append(_text_line(orphans_line(r.orphans, "'Add devices'"), ascii_only) + "\n",
+        t.append(text_line(orphans_line(r.orphans, "'Add devices'"), ascii_only) + "\n",
                  style="yellow")
     if r.warnings:
         t.append(f"{len(r.warnings):,} warning{'s' * (len(r.warnings) != 1)}:\n", style="bold")
         for w in r.warnings[:MAX_ERRORS_SHOWN]:
-            t.append("  " + _text_line(str(w), ascii_only) + "\n")
+            t.append("  " + text_line(str(w), ascii_only) + "\n")
         if len(r.warnings) > MAX_ERRORS_SHOWN:
             t.append(f"  ... and {len(r.warnings) - MAX_ERRORS_SHOWN:,} more\n")
     t.rstrip()
@@ -118,7 +120,7 @@ def errors_text(plan: ImportPlan, ascii_only: bool = False) -> Text:
     t = Text(f"{n:,} error{'s' * (n != 1)}: nothing imported, the database is unchanged\n",
              style="bold")
     for e in errors[:MAX_ERRORS_SHOWN]:
-        t.append(_text_line(str(e), ascii_only) + "\n")
+        t.append(text_line(str(e), ascii_only) + "\n")
     if n > MAX_ERRORS_SHOWN:
         t.append(f"... and {n - MAX_ERRORS_SHOWN:,} more (smartnet import --dry-run lists them all)\n")
     t.rstrip()
@@ -300,7 +302,72 @@ class ImportDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ImportPreview(ModalScreen[bool]):
+class ChangesPreview(ModalScreen[bool]):
+    """What a planned write would change (an import's, a fetch's): nothing is written until
+    ``confirm``; a second confirm before the screen is gone writes nothing more. Subclasses
+    give their bindings (ids of their own), the lines naming the source, the changes' text
+    and the write itself."""
+
+    PREVIEW_TITLE = "Preview"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.confirmed = False
+
+    def source_lines(self, ascii_only: bool) -> ComposeResult:
+        """The widgets between the note and the summary (the files, the source, ...)."""
+        yield from ()
+
+    def changes_text(self, ascii_only: bool) -> Text:
+        raise NotImplementedError  # every preview lists its own changes
+
+    def write(self) -> None:
+        raise NotImplementedError  # every preview writes its own plan
+
+    def compose_preview(self, note: str | None, result: ImportResult) -> ComposeResult:
+        ascii_only = bool(getattr(self.app, "ascii", False))
+        with Vertical():
+            yield Static(Text(f"{self.PREVIEW_TITLE}: nothing is written until you confirm"),
+                         classes="title")
+            if note:
+                yield Static(Text(note), id="note")
+            yield from self.source_lines(ascii_only)
+            yield Static(Text(text_line(read_line(result.parsed), ascii_only)), id="read")
+            yield Static(Text("would change: " + changed_line(result)), id="summary")
+            with VerticalScroll(id="changes"):
+                yield Static(self.changes_text(ascii_only), id="changes-text")
+            yield Static(Text(f"enter or y: import {len(result.changes):,} changes   "
+                              "escape or n: back   j/k: scroll"), classes="help")
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "ascii", False):
+            self.add_class("-ascii")
+        self.query_one("#changes", VerticalScroll).focus()
+
+    def action_confirm(self) -> None:
+        if self.confirmed:  # a second y before the screen is gone: write once
+            return
+        self.confirmed = True
+        self.write()
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+    def action_down(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_down(animate=False)
+
+    def action_up(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one("#changes", VerticalScroll).scroll_page_up(animate=False)
+
+
+class ImportPreview(ChangesPreview):
     """What an import would change; enter or y writes it, escape or n goes back."""
 
     DEFAULT_CSS = _BOX_CSS.format(name="ImportPreview") + """
@@ -321,57 +388,27 @@ class ImportPreview(ModalScreen[bool]):
         Binding("pageup", "page_up", "Page up", show=False, id="import.page_up"),
     ]
 
+    PREVIEW_TITLE = "Import preview"
+
     def __init__(self, plan: ImportPlan) -> None:
         super().__init__()
         self.plan = plan
-        self.confirmed = False
 
     def compose(self) -> ComposeResult:
+        yield from self.compose_preview(self.plan.note, self.plan.result)
+
+    def source_lines(self, ascii_only: bool) -> ComposeResult:
         plan = self.plan
         r = plan.result
-        ascii_only = bool(getattr(self.app, "ascii", False))
         files = ", ".join(f"{p} ({r.parsed.formats.get(str(p), '?')})" for p in plan.paths)
         options = [o for o, on in (("replace", plan.replace_all),
                                    ("add devices", plan.add_devices)) if on]
-        with Vertical():
-            yield Static(Text("Import preview: nothing is written until you confirm"),
-                         classes="title")
-            if plan.note:
-                yield Static(Text(plan.note), id="note")
-            yield Static(Text(_text_line(f"files: {files}", ascii_only)
-                              + (f"; options: {', '.join(options)}" if options else "")),
-                         id="files")
-            yield Static(Text(_text_line(read_line(r.parsed), ascii_only)), id="read")
-            yield Static(Text("would change: " + changed_line(r)),
-                         id="summary")
-            with VerticalScroll(id="changes"):
-                yield Static(preview_text(plan, ascii_only), id="changes-text")
-            yield Static(Text(f"enter or y: import {len(r.changes):,} changes   "
-                              "escape or n: back   j/k: scroll"), classes="help")
+        yield Static(Text(text_line(f"files: {files}", ascii_only)
+                          + (f"; options: {', '.join(options)}" if options else "")),
+                     id="files")
 
-    def on_mount(self) -> None:
-        if getattr(self.app, "ascii", False):
-            self.add_class("-ascii")
-        self.query_one("#changes", VerticalScroll).focus()
+    def changes_text(self, ascii_only: bool) -> Text:
+        return preview_text(self.plan, ascii_only)
 
-    def action_confirm(self) -> None:
-        if self.confirmed:  # a second y before the screen is gone: write once
-            return
-        self.confirmed = True
+    def write(self) -> None:
         cast(ImportHost, self.app).confirm_import(self.plan)
-        self.dismiss(True)
-
-    def action_back(self) -> None:
-        self.dismiss(False)
-
-    def action_down(self) -> None:
-        self.query_one("#changes", VerticalScroll).scroll_down(animate=False)
-
-    def action_up(self) -> None:
-        self.query_one("#changes", VerticalScroll).scroll_up(animate=False)
-
-    def action_page_down(self) -> None:
-        self.query_one("#changes", VerticalScroll).scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.query_one("#changes", VerticalScroll).scroll_page_up(animate=False)
