@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -299,6 +299,83 @@ class Store:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(f"{self.path}: database record is malformed ({exc!r})") from None
         return Estate(devices, contracts, eox)
+
+    def load_records(
+        self,
+        devices: Collection[str] = (),
+        contracts: Collection[str] = (),
+        eox: Collection[str] = (),
+        *,
+        contract_digits: Collection[str] = (),
+        serials_on_lines: Collection[str] = (),
+    ) -> Estate | None:
+        """Only some records, as :meth:`load` builds them: the devices with these serials,
+        the EoX rows with these pids, and the contracts (each whole) with these numbers,
+        whose number is one of ``contract_digits`` written with any number of leading
+        zeros (``0093425688`` for ``93425688``), or that have a line of one of
+        ``serials_on_lines``; no quotes. What an import plans against (imports/planner.py).
+
+        A store that holds nothing parses only the lines of the file that spell one of
+        those keys as our writer does (``"serial":"FOC1"``), and the meta table (the schema
+        version is checked as a whole read checks it); the other lines are not parsed, so
+        a damaged or malformed record elsewhere is not reported here (the next whole read
+        does). None when the file is missing or laid out otherwise: then :meth:`load`."""
+        want_devices, want_eox = set(devices), set(eox)
+        want_contracts, digits, on_lines = set(contracts), set(contract_digits), set(serials_on_lines)
+        raw = self._raw if self._raw is not None and not self.changed_on_disk() else None
+        if raw is None:
+            finders: dict[str, list[Callable[[bytes], bool]]] = {
+                "devices": [layout.key_finder("serial", want_devices)] if want_devices else [],
+                "eox": [layout.key_finder("pid", want_eox)] if want_eox else [],
+                "contracts": [layout.key_finder(f, ks, zeros) for f, ks, zeros in (
+                    ("number", want_contracts, False), ("number", digits, True),
+                    ("serial", on_lines, False)) if ks],
+            }
+            raw = self._read_matching(finders)
+            if raw is None:
+                return None
+        try:
+            with bulk_allocation():
+                return Estate(
+                    devices=[cv.device_from_doc(d) for d in raw.get("devices", {}).values()
+                             if d["serial"] in want_devices],
+                    contracts=[cv.contract_from_doc(c) for c in raw.get("contracts", {}).values()
+                               if c["number"] in want_contracts
+                               or (digits and isinstance(c["number"], str)
+                                   and c["number"].lstrip("0") in digits)
+                               or (on_lines and any(ln["serial"] in on_lines for ln in c.get("lines", ())))],
+                    eox=[cv.eox_from_doc(e) for e in raw.get("eox", {}).values() if e["pid"] in want_eox],
+                )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self.path}: database record is malformed ({exc!r})") from None
+
+    def _read_matching(self, finders: dict[str, list[Callable[[bytes], bool]]]) -> dict[str, Any] | None:
+        """The documents on the lines of the file that one of its table's ``finders``
+        accepts, with the meta table and every table stored as a whole value (checked as
+        a whole read checks them); nothing is held. None when the file is missing or not
+        laid out by line (store/layout.py), or names a table twice: read it whole."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return None
+        data: dict[str, Any] = {}
+
+        def want(section: layout.Section, line: bytes) -> bool:
+            if section.name == META:
+                return True
+            return any(found(line) for found in finders.get(section.name, ()))
+
+        def visit(section: layout.Section, line: int, value: Any) -> None:
+            if line < 0:
+                data[section.name] = value
+            else:
+                data.setdefault(section.name, {}).update(value)
+
+        with bulk_allocation():
+            sections = layout.split(raw, visit, want)
+        if sections is None or len({s.name for s in sections}) != len(sections):
+            return None
+        return self._checked_schema(data)
 
     def find_module(self, serial: str) -> tuple[str, dict[str, Any]] | None:
         """(chassis serial, module record) if ``serial`` is a module folded under a chassis

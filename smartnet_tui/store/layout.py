@@ -24,7 +24,8 @@ lines of the records it writes and keeps the others byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -147,6 +148,30 @@ def split(raw: bytes, visit: Visit | None = None, want: Want | None = None) -> l
     except (orjson.JSONDecodeError, IndexError):
         return None
     return sections if current is None else None
+
+
+KEYS_BY_ALTERNATION = 100  # more keys than this: their values are collected (measured)
+
+
+def key_finder(key_field: str, keys: Collection[str], zeros: bool = False) -> Callable[[bytes], bool]:
+    """Whether a line of documents may hold one whose ``key_field`` is one of ``keys``,
+    as our writer spells it (``"serial":"FOC1"``): a superset (the key may be a line's
+    or a module's), the caller filters what it parses. ``zeros``: also a value with any
+    number of leading zeros (``"number":"0093425688"`` for ``93425688``).
+
+    Up to KEYS_BY_ALTERNATION keys, one search (``"serial":"(?:A|B)"``: a few ms over
+    a 26 MB file whatever the count up to there, slower beyond); more, every value of the
+    field is collected and looked up (0.2 s for the 400,000 serials of a 26 MB file)."""
+    spelled = {orjson.dumps(k)[1:-1] for k in keys}
+    head = orjson.dumps(key_field) + b':"'
+    if len(spelled) <= KEYS_BY_ALTERNATION:
+        alternatives = b"|".join(re.escape(s) for s in sorted(spelled, key=len, reverse=True))
+        search = re.compile(re.escape(head) + (b"0*" if zeros else b"") + b"(?:" + alternatives + b')"').search
+        return lambda line: search(line) is not None
+    values = re.compile(re.escape(head) + rb'((?:[^"\\]|\\.)*)"').findall
+    if zeros:
+        return lambda line: any(v.lstrip(b"0") in spelled for v in values(line))
+    return lambda line: not spelled.isdisjoint(values(line))
 
 
 def loads_by_line(raw: bytes) -> dict[str, Any] | None:
