@@ -26,6 +26,9 @@ from tinydb.storages import Storage
 from smartnet_tui.store.layout import dumps_database, loads_by_line
 
 TMP_PREFIX = ".smartnet-tmp-"
+# The alerts snapshot's temp files (written without the lock: a prefix of their own, which
+# a writer's clean-up of the database's temp files under the lock never matches).
+SNAPSHOT_TMP_PREFIX = ".smartnet-snapshot-tmp-"
 
 
 class CorruptDatabase(ValueError):
@@ -114,7 +117,7 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 def clean_stale_temp_files(directory: Path, max_age_s: float = 60.0) -> None:
     """Remove temp files a killed writer left behind (old enough not to be in flight)."""
     now = time.time()
-    for p in directory.glob(TMP_PREFIX + "*"):
+    for p in [*directory.glob(TMP_PREFIX + "*"), *directory.glob(SNAPSHOT_TMP_PREFIX + "*")]:
         try:
             if now - p.stat().st_mtime > max_age_s:
                 p.unlink()
