@@ -17,7 +17,8 @@ takes the mode and group of the database (it holds the same subjects). Deleting 
 always harmless.
 
 The layout is two lines: a header ``{"format": 1, "key": ...}``, read first so that a stale
-snapshot costs one short line, then ``{"summary": ..., "alerts": [[...], ...]}``.
+snapshot costs one short line, then ``{"summary": ..., "alerts": [[...], ...]}``, an alert a
+list of its fields (a message that ends with the reason as ``[the part before it]``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from smartnet_tui import __version__
 from smartnet_tui.domain.engine import Policy, Summary
 from smartnet_tui.domain.model import SEVERITY_RANK, Alert
 from smartnet_tui.domain.snapshot import Snapshot
+from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.store.storage import SNAPSHOT_TMP_PREFIX, create_temp
 
 SUFFIX = ".snapshot"
@@ -77,7 +79,12 @@ def key(db_path: Path, policy: Policy) -> str | None:
 
 # ---------------------------------------------------------------------- writing
 def _alert_row(a: Alert) -> list[Any]:
-    return [a.kind, a.severity, a.subject, a.message, a.subject_type, a.days_left,
+    # A message is nearly always its subject's name and then the reason: kept once, as
+    # [the part before the reason] (a third of the file, and of its parse, less).
+    message: str | list[str] = a.message
+    if a.reason and a.message.endswith(a.reason):
+        message = [a.message[: len(a.message) - len(a.reason)]]
+    return [a.kind, a.severity, a.subject, message, a.subject_type, a.days_left,
             list(a.related), a.reason]
 
 
@@ -146,18 +153,27 @@ def _text(v: object) -> str:
     return v
 
 
-def _alert(row: object) -> Alert:
-    if type(row) is not list or len(row) != 8:
-        raise _Bad
-    kind, severity, subject, message, subject_type, days_left, related, reason = row
-    if severity not in SEVERITY_RANK or subject_type not in _SUBJECT_TYPES:
-        raise _Bad
-    if days_left is not None and type(days_left) is not int:
-        raise _Bad
-    if type(related) is not list:
-        raise _Bad
-    return Alert(_text(kind), severity, _text(subject), _text(message), subject_type,
-                 days_left, tuple(_text(r) for r in related), _text(reason))
+def _alerts(rows: list[Any]) -> tuple[Alert, ...]:
+    """The alerts of the rows, every field checked (one loop: 47,000 rows at 100k devices)."""
+    out: list[Alert] = []
+    add = out.append
+    ranks, subject_types = SEVERITY_RANK, _SUBJECT_TYPES
+    for row in rows:
+        if type(row) is not list or len(row) != 8:
+            raise _Bad
+        kind, severity, subject, message, subject_type, days_left, related, reason = row
+        if type(message) is list and len(message) == 1 and type(reason) is str:
+            message = f"{message[0]}{reason}"  # [before the reason]: see _alert_row
+        if not (type(kind) is str and type(subject) is str and type(message) is str
+                and type(reason) is str and severity in ranks and subject_type in subject_types
+                and (days_left is None or type(days_left) is int) and type(related) is list):
+            raise _Bad
+        for r in related:
+            if type(r) is not str:
+                raise _Bad
+        add(Alert(kind, severity, subject, message, subject_type, days_left, tuple(related),
+                  reason))
+    return tuple(out)
 
 
 def _summary(d: object) -> Summary:
@@ -194,7 +210,8 @@ def read(db_path: Path, snapshot_key: str) -> Snapshot | None:
             body = orjson.loads(fh.read())
         if type(body) is not dict or type(body.get("alerts")) is not list:
             return None
-        alerts = tuple(_alert(row) for row in body["alerts"])
+        with bulk_allocation():  # tens of thousands of acyclic objects: no collector walks
+            alerts = _alerts(body["alerts"])
         summary = _summary(body.get("summary"))
     except (OSError, ValueError, _Bad):  # orjson.JSONDecodeError is a ValueError
         return None
