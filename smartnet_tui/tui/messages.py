@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.tui.sync import Touched
 
 
@@ -26,3 +27,12 @@ class LoadProgress(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, LoadProgress)  # only the latest step counts
+
+
+class SnapshotFound(Message, bubble=False):
+    """The alerts snapshot of the file being loaded (posted from the I/O thread): what the
+    Alerts screen shows until the engine's own results arrive."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
