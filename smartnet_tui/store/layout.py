@@ -53,7 +53,7 @@ def doc_lines(table: dict[str, Any]) -> list[bytes]:
     dumps = orjson.dumps
     items = iter(table.items())
     rows = []
-    k = 16  # documents on the next line, adapted to their size as they come
+    k = min(16, DOCS_PER_LINE)  # documents on the next line, adapted to their size as they come
     while chunk := dict(islice(items, k)):
         row = dumps(chunk)[1:-1]
         rows.append(row)
