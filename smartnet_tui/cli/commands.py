@@ -7,54 +7,68 @@ import csv
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from smartnet_tui.cli import (
-    check_command,
-    json_views,
-    lookup_command,
-    plan_command,
-    quote_command,
-    request_command,
-    timeline_command,
-    worklist_command,
-)
-from smartnet_tui.cli.fetch_command import cmd_fetch
+from smartnet_tui.cli import json_views, worklist_command
 from smartnet_tui.cli.json_out import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert, spreadsheet_row
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import ContractStatus
 from smartnet_tui.imports.diff import COUNT_KEYS, describe_records, summary_line
-from smartnet_tui.imports.planner import change_lines, import_files, orphans_line, outcome_line
 from smartnet_tui.store.db import Store, StoreError
-from smartnet_tui.store.export import export_data, to_yaml
 from smartnet_tui.store.outputs import atomic_output, check_output_path, is_stdout, write_output_bytes
 from smartnet_tui.store.xlsx_writer import xlsx_bytes
 
 EXIT_OK, EXIT_NOT_COVERED, EXIT_ERROR, EXIT_UNKNOWN_SERIAL = 0, 1, 2, 3
 
+Handler = Callable[[argparse.Namespace, Settings], int]
+
 
 def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
-    handler = {
-        "import": cmd_import,
-        "lookup": lookup_command.cmd_lookup,
-        "report": cmd_report,
-        "check": check_command.cmd_check,
-        "export": cmd_export,
-        "history": cmd_history,
-        "fetch": cmd_fetch,
-        "request": request_command.cmd_request,
-        "quote": quote_command.cmd_quote,
-        "plan": plan_command.cmd_plan,
-        "timeline": timeline_command.cmd_timeline,
-        "worklist": worklist_command.cmd_worklist,
-        "triage": worklist_command.cmd_triage,
-    }[command]
-    return handler(args, settings)
+    return handler(command)(args, settings)
+
+
+def handler(command: str) -> Handler:
+    """The function that runs ``command``. A command kept in a module of its own is
+    imported here, when it runs (each import below is there for that): a command line
+    loads only its own command, ``smartnet report`` never loads httpx for ``fetch``."""
+    if command in ("worklist", "triage"):
+        return worklist_command.cmd_worklist if command == "worklist" else worklist_command.cmd_triage
+    if command == "lookup":
+        from smartnet_tui.cli.lookup_command import cmd_lookup  # when it runs (see above)
+
+        return cmd_lookup
+    if command == "check":
+        from smartnet_tui.cli.check_command import cmd_check  # when it runs (see above)
+
+        return cmd_check
+    if command == "fetch":
+        from smartnet_tui.cli.fetch_command import cmd_fetch  # when it runs (see above)
+
+        return cmd_fetch
+    if command == "request":
+        from smartnet_tui.cli.request_command import cmd_request  # when it runs (see above)
+
+        return cmd_request
+    if command == "quote":
+        from smartnet_tui.cli.quote_command import cmd_quote  # when it runs (see above)
+
+        return cmd_quote
+    if command == "plan":
+        from smartnet_tui.cli.plan_command import cmd_plan  # when it runs (see above)
+
+        return cmd_plan
+    if command == "timeline":
+        from smartnet_tui.cli.timeline_command import cmd_timeline  # when it runs (see above)
+
+        return cmd_timeline
+    own: dict[str, Handler] = {"import": cmd_import, "report": cmd_report, "export": cmd_export,
+                               "history": cmd_history}
+    return own[command]
 
 
 def _policy(settings: Settings) -> Policy:
@@ -114,14 +128,6 @@ class _Progress:
             self.shown = False
 
 
-def add_import_arguments(sp: argparse.ArgumentParser) -> None:
-    """import's options besides its files and their reading (parser in cli/__init__.py)."""
-    sp.add_argument("--json", action="store_true",
-                    help="print what was read and the change counts as JSON")
-    sp.add_argument("-q", "--quiet", action="store_true",
-                    help="no progress bar and no summary (warnings and errors still show)")
-
-
 class StdinPath(type(Path())):  # type: ignore[misc]
     """Standard input spooled to a temp file for the readers, which take paths: named
     ``-`` wherever a user reads the name (errors, the summary, the journal), opened as
@@ -154,6 +160,9 @@ def _stdin_files(files: list[Path]) -> Iterator[list[Path]]:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: the readers of every format (PyYAML, openpyxl's) only for an import.
+    from smartnet_tui.imports.planner import change_lines, import_files, orphans_line, outcome_line
+
     quiet = getattr(args, "quiet", False)
     as_json = getattr(args, "json", False)
     store = _store(settings, must_exist=False)
@@ -305,6 +314,9 @@ def _plural(n: int, word: str) -> str:
 
 # ------------------------------------------------------------------ export
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: PyYAML only for an export.
+    from smartnet_tui.store.export import export_data, to_yaml
+
     data = export_data(_store(settings).raw())
     with _output(args.output, settings) as out:
         if args.json:

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from smartnet_tui.cli.quote_command import json_text
+from smartnet_tui.cli.json_out import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import PutContract
 from smartnet_tui.domain.dates import DateError, parse_date
