@@ -116,8 +116,10 @@ class TableScreen(BaseScreen):
         return self.query_one("#table", RecordTable)
 
     def on_mount(self) -> None:
+        # Textual calls BaseScreen.on_mount too (every class's handler in the MRO): calling
+        # it from here as well subscribed the screen twice, so every change of the data was
+        # shown twice over (twice the sort, the measure and the redraw of 100,000 rows).
         self.table.focus()
-        super().on_mount()
 
     # ------------------------------------------------------------------ data
     def data_changed(self, touched: Touched | None) -> None:
