@@ -5,25 +5,6 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal
-from smartnet_tui.tui.components.fetch_dialog import FetchDialog, FetchPreview
-from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle
-from smartnet_tui.tui.components.quote_panel import QuoteScreen
-from smartnet_tui.tui.components.scenario_screen import ScenarioScreen
-from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen
-from smartnet_tui.tui.screens.history import HistoryScreen
-from smartnet_tui.tui.screens.planner import PlannerScreen
-from smartnet_tui.tui.screens.tables import (
-    AlertsScreen,
-    ContractsScreen,
-    InventoryScreen,
-    TableScreen,
-)
-from smartnet_tui.tui.screens.timeline import TimelineScreen
-from smartnet_tui.tui.screens.worklist import WorklistScreen
-from smartnet_tui.tui.screens.worklist_item import WorklistItemScreen
-from smartnet_tui.tui.widgets.record_table import RecordTable
-
 # The app's own bindings (``SmartnetApp.BINDINGS``): here, so that the help and the keymap
 # check list them without importing the app.
 APP_BINDINGS: list[Binding] = [
@@ -79,6 +60,27 @@ def _own(cls: type[DOMNode]) -> list[Binding]:
 
 
 def binding_groups() -> list[tuple[str, list[Binding]]]:
+    # Imported here, not at the top: the app imports this module at start (APP_BINDINGS),
+    # and every screen and dialog behind a key loads only when ? or a keymap asks for keys.
+    from smartnet_tui.tui.components.dialogs import ChoiceModal, ConfirmModal, FormModal  # (see above)
+    from smartnet_tui.tui.components.fetch_dialog import FetchDialog, FetchPreview  # (see above)
+    from smartnet_tui.tui.components.import_dialog import ImportDialog, ImportPreview, Toggle  # (see above)
+    from smartnet_tui.tui.components.quote_panel import QuoteScreen  # (see above)
+    from smartnet_tui.tui.components.scenario_screen import ScenarioScreen  # (see above)
+    from smartnet_tui.tui.screens.detail import ContractScreen, DetailScreen, DeviceScreen  # (see above)
+    from smartnet_tui.tui.screens.history import HistoryScreen  # (see above)
+    from smartnet_tui.tui.screens.planner import PlannerScreen  # (see above)
+    from smartnet_tui.tui.screens.tables import (  # (see above)
+        AlertsScreen,
+        ContractsScreen,
+        InventoryScreen,
+        TableScreen,
+    )
+    from smartnet_tui.tui.screens.timeline import TimelineScreen  # (see above)
+    from smartnet_tui.tui.screens.worklist import WorklistScreen  # (see above)
+    from smartnet_tui.tui.screens.worklist_item import WorklistItemScreen  # (see above)
+    from smartnet_tui.tui.widgets.record_table import RecordTable  # (see above)
+
     own = _own
     return [
         ("Everywhere", list(APP_BINDINGS)),

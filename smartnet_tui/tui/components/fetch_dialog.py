@@ -17,7 +17,7 @@ What the app provides (the wiring): ``sync`` (its I/O line), ``settings``, ``tod
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,11 +27,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from smartnet_tui.domain.model import normalise_serial
-from smartnet_tui.imports.cisco_fetch import Answer, CiscoClient, FetchError, api_urls, load_credentials
-from smartnet_tui.imports.fetch_import import FetchPlan, plan_fetch, source_label, write_fetch
-from smartnet_tui.imports.planner import change_lines, changed_line, orphans_line, read_line
 from smartnet_tui.store.db import StoreError
 from smartnet_tui.tui.components.import_dialog import MAX_ERRORS_SHOWN, ChangesPreview, Toggle, text_line
+
+# The fetch (httpx) and the importers are imported in the functions that fetch, plan and
+# write: the app loads this module for the dialog's keys, before its first screen.
+if TYPE_CHECKING:
+    from smartnet_tui.imports.cisco_fetch import Answer
+    from smartnet_tui.imports.fetch_import import FetchPlan
 
 ACTION = "tui: fetch"
 PROGRESS_EVERY_S = 0.2
@@ -49,6 +52,8 @@ _BOX_CSS = """
 
 def plan_lines(plan: FetchPlan, ascii_only: bool = False) -> Text:
     """The described changes, orphans and warnings (Cisco's, quoted) of a fetch plan."""
+    from smartnet_tui.imports.planner import change_lines, orphans_line  # (see the imports at the top)
+
     r = plan.result
     t = Text()
     for line in change_lines(r):
@@ -157,12 +162,22 @@ class FetchDialog(ModalScreen[None]):
 
     def _download(self, serials: list[str], coverage: bool, eox: bool
                   ) -> tuple[list[Answer], int, str]:
+        from smartnet_tui.imports.cisco_fetch import (  # (see the imports at the top)
+            CiscoClient,
+            api_urls,
+            load_credentials,
+        )
+
         base_url, token_url = api_urls()
         with CiscoClient(load_credentials(), base_url=base_url, token_url=token_url) as client:
             answers = client.fetch(serials, coverage=coverage, eox=eox, progress=self.progress)
             return answers, client.calls, base_url
 
     async def _fetch(self, serials: list[str], coverage: bool, eox: bool, add_devices: bool) -> None:
+        from smartnet_tui.imports.cisco_fetch import FetchError  # (see the imports at the top)
+        from smartnet_tui.imports.fetch_import import plan_fetch, source_label  # (see the imports at the top)
+        from smartnet_tui.imports.planner import read_line  # (see the imports at the top)
+
         app: Any = self.app
         try:
             answers, calls, base_url = await asyncio.to_thread(self._download, serials, coverage, eox)
@@ -258,6 +273,8 @@ class FetchPreview(ChangesPreview):
         return plan_lines(self.plan, ascii_only)
 
     def write(self) -> None:
+        from smartnet_tui.imports.fetch_import import write_fetch  # (see the imports at the top)
+
         app: Any = self.app
         plan = self.plan
         order, today = app.settings.date_order, app.today()
@@ -267,6 +284,8 @@ class FetchPreview(ChangesPreview):
 
 async def _written(app: Any, plan: FetchPlan, fut: Any) -> None:
     """Tell how the write went; the screens follow the journal as for any writer."""
+    from smartnet_tui.imports.planner import changed_line  # (see the imports at the top)
+
     try:
         entry, replanned = await asyncio.wrap_future(fut)
     except StoreError as exc:
