@@ -320,7 +320,11 @@ class SmartnetApp(App[int]):
     # ------------------------------------------------------------------ propagation
     def _data_changed(self, touched: Touched | None) -> None:
         self.data_version += 1
-        self.summary = self.analysis.summary() if self.analysis is not None else None
+        # after a load: the counts made in the I/O thread (views), if still current
+        views = self.last_load.views if self.last_load is not None and touched is None else None
+        prepared = views.summary_for(self.analysis) if views is not None else None
+        self.summary = prepared if prepared is not None else (
+            self.analysis.summary() if self.analysis is not None else None)
         self.data_signal.publish(DataChanged(touched))
 
     def _refresh_headers(self) -> None:

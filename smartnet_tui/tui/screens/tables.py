@@ -129,7 +129,7 @@ class TableScreen(BaseScreen):
             else self.empty_text()
         )
         if touched is None or self.source.analysis is not self.sapp.analysis:
-            self.source = self.SOURCE(self.sapp.analysis)
+            self.source = self.new_source()
             self._copy_source_state()
         else:
             keys = set(touched.serials) | set(touched.contracts)
@@ -138,8 +138,8 @@ class TableScreen(BaseScreen):
             table.measure([k for k in keys if self.source.exists(k)])
         self._resort()
         super().data_changed(touched)
-        if touched is None:
-            self._warm_search(self.source, 0)
+        if touched is None:  # after the rows are drawn: a first view only draws
+            self.call_after_refresh(self._warm_search, self.source, 0)
 
     def _warm_search(self, source: Source, start: int, chunk: int = 2000) -> None:
         """Build the filter's search text a slice per event-loop turn, so that the first
@@ -153,6 +153,15 @@ class TableScreen(BaseScreen):
             search(k)
         if end < len(keys):
             self.set_timer(0.005, lambda: self._warm_search(source, end, chunk))
+
+    def new_source(self) -> Source:
+        """The source of the app's data as it is now: the one the load prepared in the I/O
+        thread (sorted and measured) while the data is still as loaded, else a new one."""
+        analysis = self.sapp.analysis
+        loaded = self.sapp.last_load
+        views = loaded.views if loaded is not None else None
+        prepared = views.source(self.SOURCE, analysis) if views is not None else None
+        return prepared if prepared is not None else self.SOURCE(analysis)
 
     def _copy_source_state(self) -> None:
         """Keep per-source settings (e.g. the alert filters) over a reload."""

@@ -26,10 +26,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from smartnet_tui.tui.table_sources import Column, Source, layout_columns
+from smartnet_tui.tui.table_sources import MEASURE_ROWS, Column, Source, layout_columns, measure
+
+__all__ = ["MEASURE_ROWS", "RecordTable"]
 
 STYLE_NAMES = ("good", "warn", "bad", "critical", "note", "dim")
-MEASURE_ROWS = 3000  # rows measured for the column widths of a new source
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -145,9 +146,14 @@ class RecordTable(ScrollView, can_focus=True):
         self._cells.clear()
         if self._measured is not self.source:
             self._measured = self.source
-            self._content = [0] * len(self.columns)
             self.col_offset = 0
-            self.measure(keys[:MEASURE_ROWS])
+            # measured off the event loop when the source was prepared (Source.prepare)
+            widths = self.source.widths_for(keys)
+            if widths is not None:
+                self._content = widths
+            else:
+                self._content = [0] * len(self.columns)
+                self.measure(keys[:MEASURE_ROWS])
         index = None
         if old_key is not None and len(keys) < 200_000:
             try:
@@ -181,15 +187,9 @@ class RecordTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ layout
     def measure(self, keys: Sequence[str]) -> None:
         """Widen the columns to these rows' values (an edit may lengthen a value)."""
-        content = self._content
-        if len(content) != len(self.columns):
-            content = self._content = [0] * len(self.columns)
-        cells_of = self.source.cells
-        for key in keys:
-            for i, (text, _style) in enumerate(cells_of(key)):
-                n = cell_len(text)
-                if n > content[i]:
-                    content[i] = n
+        if len(self._content) != len(self.columns):
+            self._content = [0] * len(self.columns)
+        measure(self.source, keys, self._content)
 
     def natural_widths(self) -> list[int]:
         """Each column's width for its content and label, within its ``width``."""
