@@ -20,7 +20,12 @@ from smartnet_tui.imports import cisco_api
 from smartnet_tui.imports.cisco_fetch import Answer
 from smartnet_tui.imports.diff import change_counts
 from smartnet_tui.imports.parsed import Parsed, Problem
-from smartnet_tui.imports.planner import ImportResult, orphan_serials, plan_changes
+from smartnet_tui.imports.planner import (
+    ImportResult,
+    estate_for_plan,
+    orphan_serials,
+    plan_changes,
+)
 from smartnet_tui.imports.sources import SourceError, check_strings
 from smartnet_tui.store.db import Stamp, Store
 
@@ -81,7 +86,7 @@ def plan_fetch(store: Store, answers: Sequence[Answer], *, source: str, add_devi
     if parsed.errors:
         return FetchPlan(list(answers), source, add_devices, ImportResult(parsed, [], None), stamp)
     with bulk_allocation():
-        estate = store.load()
+        estate = estate_for_plan(store, parsed)  # only the records the answers name
         changes = plan_changes(estate, parsed, False, add_devices)
         orphans = [] if add_devices else orphan_serials(estate, parsed)
     summary: dict[str, Any] = {

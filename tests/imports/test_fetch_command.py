@@ -284,3 +284,17 @@ def test_a_short_secret_is_masked_only_where_it_stands_alone(fetch, fake_cisco, 
     assert code == 2
     assert "HTTP 400" in err and "H***" not in err
     assert "HTTP says *** is wrong" in err
+
+
+def test_fetch_plans_against_the_records_it_names_as_against_the_whole(fetch, estate):
+    """A fetch plans against only the devices and contracts its answers name (issue 12):
+    the same preview, summary and database as a plan against the whole estate."""
+    from unittest import mock  # local: only this test forces the whole-estate plan
+
+    from smartnet_tui.imports import planner
+
+    partial = fetch("--dry-run")
+    with mock.patch.object(planner, "PARTIAL_PLAN_MAX_KEYS", -1):
+        whole = fetch("--dry-run")
+    assert partial == whole
+    assert partial[0] == 0 and "would change" in partial[1]
