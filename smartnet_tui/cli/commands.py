@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from smartnet_tui.cli import json_views, worklist_command
+from smartnet_tui.cli import json_views
 from smartnet_tui.cli.json_out import json_text
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.display import inert, spreadsheet_row
@@ -37,6 +37,8 @@ def handler(command: str) -> Handler:
     imported here, when it runs (each import below is there for that): a command line
     loads only its own command, ``smartnet report`` never loads httpx for ``fetch``."""
     if command in ("worklist", "triage"):
+        from smartnet_tui.cli import worklist_command  # when it runs (see above)
+
         return worklist_command.cmd_worklist if command == "worklist" else worklist_command.cmd_triage
     if command == "lookup":
         from smartnet_tui.cli.lookup_command import cmd_lookup  # when it runs (see above)
@@ -215,14 +217,16 @@ def import_json(result: Any, dry_run: bool) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ report
-WORKLIST_COLUMNS = list(worklist_command.PARTNER_COLUMNS)
-
-
+# The partner sheet (report --csv/--xlsx/--markdown) follows the domain's renewals and
+# their lines' dispositions: cli/worklist_command.py builds it, as it builds `worklist`
+# (imported in the functions below, for a report only: `lookup` and `check` skip it).
 def _analysis(settings: Settings) -> Analysis:
     return Analysis(_store(settings).load(), _policy(settings))
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from smartnet_tui.cli import worklist_command  # for a report only (see above)
+
     if args.fmt == "xlsx":
         return _report_xlsx(args, settings)
     analysis = _analysis(settings)
@@ -230,40 +234,35 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         if args.fmt == "json":
             _dump_json(json_views.report_json(analysis), out)
         elif args.fmt == "csv":
-            w = csv.DictWriter(out, fieldnames=WORKLIST_COLUMNS, lineterminator="\n")
+            w = csv.DictWriter(out, fieldnames=list(worklist_command.PARTNER_COLUMNS),
+                               lineterminator="\n")
             w.writeheader()
             # a cell a spreadsheet would run as a formula gets a leading '
             tty = out.isatty()  # to a terminal, line breaks and tabs in cells escaped too
-            w.writerows(spreadsheet_row(r, tty) for r in worklist_rows(analysis, args.all))
+            w.writerows(spreadsheet_row(r, tty) for r in worklist_command.partner_rows(analysis, args.all))
         elif args.fmt == "markdown":
-            out.write(inert(markdown_report(analysis, args.all), keep="\n"))  # stored text escaped
+            out.write(inert(worklist_command.partner_markdown(analysis, args.all), keep="\n"))  # stored text escaped
         else:
             out.write(inert(plain_report(analysis), keep="\n"))
     return EXIT_OK
 
 
-WORKLIST_DATE_COLUMNS = worklist_command.PARTNER_DATE_COLUMNS
-
-
 def _report_xlsx(args: argparse.Namespace, settings: Settings) -> int:
     """The worklist (the CSV's rows and columns) as a spreadsheet: ``-o FILE``, ``-o -``
     or standard output when it is not a terminal."""
+    from smartnet_tui.cli import worklist_command  # for a report only (see above)
+
     if is_stdout(args.output) and sys.stdout.isatty():
         raise StoreError("report --xlsx writes a binary workbook: give -o FILE "
                          "(or redirect standard output to a file)")
     if not is_stdout(args.output):  # refuse a bad -o (the database, a directory) before the work
         check_output_path(args.output, (settings.db_path,))
     analysis = _analysis(settings)
-    payload = xlsx_bytes(WORKLIST_COLUMNS, worklist_rows(analysis, args.all), sheet="Worklist",
-                         date_columns=WORKLIST_DATE_COLUMNS)
+    payload = xlsx_bytes(list(worklist_command.PARTNER_COLUMNS),
+                         worklist_command.partner_rows(analysis, args.all), sheet="Worklist",
+                         date_columns=worklist_command.PARTNER_DATE_COLUMNS)
     write_output_bytes(args.output, payload, protect=(settings.db_path,))
     return EXIT_OK
-
-
-# The partner sheet (report --csv/--xlsx/--markdown) follows the domain's renewals and
-# their lines' dispositions: cli/worklist_command.py builds it, as it builds `worklist`.
-worklist_rows = worklist_command.partner_rows
-markdown_report = worklist_command.partner_markdown
 
 
 def plain_report(analysis: Analysis) -> str:

@@ -95,6 +95,32 @@ def test_a_command_line_loads_its_own_command_and_not_the_others(argv, own, not_
     assert not loaded & {f"smartnet_tui.cli.{m}_command" for m in not_loaded.split()}, loaded
 
 
+_RUN = """\
+import json, sys
+from smartnet_tui.cli import main
+rc = main(sys.argv[1:])
+print(json.dumps({"rc": rc, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_a_lookup_runs_without_the_importers_or_the_other_commands(cli, tmp_path):
+    """issue 12: a lookup's budget is a fresh Python parsing the database; it pays for its
+    own module, not for the readers (PyYAML), the fetch (httpx) or the other commands."""
+    db = tmp_path / "smartnet.json"
+    src = tmp_path / "estate.yaml"
+    src.write_text("devices:\n  - serial: FOC0001AAAA\n")
+    assert cli("import", str(src), "--db", str(db))[0] == 0
+    out = _run(_RUN, "--db", str(db), "--today", "2026-12-01", "lookup", "FOC0001AAAA")
+    assert out["rc"] == 1  # known, not covered: the lookup ran
+    loaded = set(out["modules"])
+    assert "smartnet_tui.cli.lookup_command" in loaded
+    assert _within(loaded, "httpx", "openpyxl", "yaml", "shtab", "textual") == set()
+    assert _within(loaded, "smartnet_tui.imports.planner", "smartnet_tui.imports.sources",
+                   "smartnet_tui.imports.cisco_fetch") == set()
+    others = ("fetch", "quote", "plan", "request", "check", "timeline", "worklist")
+    assert not loaded & {f"smartnet_tui.cli.{m}_command" for m in others}, loaded
+
+
 # ------------------------------------------------------------------ the table
 def test_the_table_lists_each_command_with_its_modules_help():
     from smartnet_tui.cli import (
