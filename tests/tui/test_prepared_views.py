@@ -229,3 +229,31 @@ async def test_each_change_is_shown_once_per_screen(app):
         await pilot.pause()
         assert len(calls) == 1
         assert "once-sw" in screen_text(app)
+
+
+async def first_switch_colours(app, theme_later: str | None = None,
+                               pause: bool = True) -> tuple[object, ...]:
+    """The table's and the header's colours on the first switch to Inventory (after a
+    change of theme, with or without a turn of the event loop before the key)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        if theme_later is not None:
+            app.theme = theme_later
+            if pause:
+                await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        t = table(app)
+        header = app.screen.query_one(SummaryBar)
+        return (t.styles.background, t.rich_style, header.styles.background, header.rich_style)
+
+
+@pytest.mark.parametrize("pause", [True, False], ids=["after-refresh", "same-turn"])
+async def test_a_screen_first_shown_after_a_theme_change_has_its_colours(settings, pause):
+    """The first switch skips Textual's refresh of every style while the stylesheet is
+    up to date: a screen first shown after a theme change still gets the new colours."""
+    started_light = await first_switch_colours(SmartnetApp(replace(settings, theme="textual-light")))
+    default = await first_switch_colours(SmartnetApp(settings))
+    made_light = await first_switch_colours(SmartnetApp(settings), "textual-light", pause)
+    assert made_light == started_light
+    assert made_light != default

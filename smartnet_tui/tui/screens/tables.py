@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
@@ -84,10 +84,26 @@ class TableScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._skip_css_refresh()
         self.source = self.SOURCE(None)
         self.filter_text = ""
         self._sorted: list[str] = []
         self._shown_for: str = ""
+
+    def _skip_css_refresh(self) -> None:
+        """A mode's first switch: Textual refreshes every style of the app (reparse and
+        restyle, twice: 30-60 ms at any size of data) because the new screen has not seen
+        the stylesheet's last update. While the screen shown is up to date, so is the
+        stylesheet, and the new screen is styled from it as it mounts: say it is current.
+        Later changes (a theme) still refresh it as Textual does. The first screen of all
+        (no screen yet, the stylesheet's variables not set) keeps Textual's refresh.
+        (Textual 8.2.8's own counters; anything unexpected leaves Textual's way.)"""
+        try:
+            app = self.app
+            if app.screen._css_update_count == app._css_update_count:
+                self._css_update_count = app._css_update_count
+        except (ScreenStackError, RuntimeError, AttributeError):  # no screen, no app yet
+            pass
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
