@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
@@ -306,13 +307,13 @@ def build_parser(check_values: bool = True, *, every_command: bool = True) -> _P
     ui.add_argument("--theme", metavar="NAME", help="colour theme (default: automatic; see smartnet config)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    for name, help, arguments in COMMANDS:
-        def add(sp: _Parser, arguments: Callable[[_Parser, bool], None] = arguments) -> None:
-            _add_common(sp, suppress=True, check=check_values)
-            arguments(sp, check_values)
+    def add(arguments: Callable[[_Parser, bool], None], sp: _Parser) -> None:
+        _add_common(sp, suppress=True, check=check_values)
+        arguments(sp, check_values)
 
+    for name, help, arguments in COMMANDS:
         p.commands[name] = sub.add_parser(name, help=help, description=help, command=name,
-                                          add_help=check_values, arguments=add)
+                                          add_help=check_values, arguments=partial(add, arguments))
         if every_command:
             p.commands[name].built()
     return p
