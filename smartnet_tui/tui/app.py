@@ -25,6 +25,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.signal import Signal
+from textual.timer import Timer
 
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.basis import Seen
@@ -33,6 +34,7 @@ from smartnet_tui.domain.display import inert
 from smartnet_tui.domain.edits import still_applied
 from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Estate
+from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.imports.planner import changed_line, import_files
 from smartnet_tui.store.db import Store, StoreError
 from smartnet_tui.tui.components.fetch_dialog import FetchDialog
@@ -47,7 +49,7 @@ from smartnet_tui.tui.components.scenario import ScenarioState, follow_changes, 
 from smartnet_tui.tui.components.scenario_screen import open_scenario
 from smartnet_tui.tui.help_data import APP_BINDINGS, binding_ids
 from smartnet_tui.tui.keymap import load_keymap
-from smartnet_tui.tui.messages import DataChanged, LoadProgress
+from smartnet_tui.tui.messages import DataChanged, LoadProgress, SnapshotFound
 from smartnet_tui.tui.palette import PALETTE_CSS, LookupProvider
 from smartnet_tui.tui.screens.base import BaseScreen, Colleagues, end_on_hangup, flash
 from smartnet_tui.tui.screens.detail import ContractScreen, DeviceScreen
@@ -64,6 +66,10 @@ Refresh = Literal["catch_up", "reload"]  # replay other writers' entries / read 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 POLL_SECONDS = 0.5  # live reload: another process's write shows within about a second
 CLOCK_SECONDS = 30.0  # midnight rollover check
+# After a change (an edit, a colleague's write followed), the alerts snapshot for the next
+# start follows the data once it has been quiet this long (a write of a few MB in the I/O
+# thread: not at every keystroke of a busy session).
+SNAPSHOT_IDLE_SECONDS = 5.0
 
 
 class SmartnetApp(App[int]):
@@ -97,6 +103,10 @@ class SmartnetApp(App[int]):
         self.load_error: str | None = None
         self.status_note = "loading..."
         self.last_load: Loaded | None = None
+        # While the first load runs: the alerts snapshot of the same file (the Alerts
+        # screen shows it; nothing else does, and nothing is decided from it).
+        self.snapshot: Snapshot | None = None
+        self._snapshot_timer: Timer | None = None
         # Every open screen subscribes: it hears each change of the engine's results.
         self.data_signal: Signal[DataChanged] = Signal(self, "data")
         # Background refresh: at most one runs; a request while it runs is kept (a
@@ -226,7 +236,8 @@ class SmartnetApp(App[int]):
     async def _reload(self) -> None:
         seq = self._edit_seq
         try:
-            loaded = await asyncio.wrap_future(self.sync.load(self.policy(), self._note))
+            loaded = await asyncio.wrap_future(
+                self.sync.load(self.policy(), self._note, self._snapshot_found))
         except Exception as exc:  # noqa: BLE001 - any unreadable file: said, read-only, no traceback
             self._read_failed(self._unreadable(exc))
             return
@@ -238,6 +249,11 @@ class SmartnetApp(App[int]):
         self.last_load = loaded
         self.estate = loaded.estate
         self.analysis = loaded.analysis
+        self.snapshot = None
+        if loaded.snapshot is not None:
+            self.sync.save_snapshot(loaded)  # for the next start; a cache: failure is silent
+        else:  # the file changed while it was read: once it is followed, the app's own
+            self._snapshot_later()
         self.sync.journal_id = loaded.journal_id
         self.status_note = ""
         if self.scenario is not None:  # the open scenario is computed again over the new data
@@ -289,6 +305,7 @@ class SmartnetApp(App[int]):
         self._failed_stamp = stamp
         self.load_error = str(exc)
         self.status_note = "database error"
+        self.snapshot = None  # shown only until the file it matched is read
         if first:
             self.notify(str(exc), title="cannot read the database", severity="error",
                         timeout=10, markup=False)
@@ -312,6 +329,20 @@ class SmartnetApp(App[int]):
         except RuntimeError:  # the app's loop is gone
             pass
 
+    def _snapshot_found(self, snapshot: Snapshot) -> None:
+        """The alerts snapshot matches the file being loaded (called from the I/O thread)."""
+        if self.analysis is not None:
+            return  # a reload: the data on screen stays
+        try:
+            self.post_message(SnapshotFound(snapshot))
+        except RuntimeError:  # the app's loop is gone
+            pass
+
+    def on_snapshot_found(self, message: SnapshotFound) -> None:
+        if self.analysis is None and self.load_error is None:
+            self.snapshot = message.snapshot
+            self._data_changed(None)
+
     def on_load_progress(self, message: LoadProgress) -> None:
         if self.analysis is None:
             self.status_note = message.text
@@ -320,12 +351,37 @@ class SmartnetApp(App[int]):
     # ------------------------------------------------------------------ propagation
     def _data_changed(self, touched: Touched | None) -> None:
         self.data_version += 1
-        # after a load: the counts made in the I/O thread (views), if still current
-        views = self.last_load.views if self.last_load is not None and touched is None else None
-        prepared = views.summary_for(self.analysis) if views is not None else None
-        self.summary = prepared if prepared is not None else (
-            self.analysis.summary() if self.analysis is not None else None)
+        if self.analysis is not None:
+            # after a load: the counts made in the I/O thread (views), if still current
+            views = self.last_load.views if self.last_load is not None and touched is None else None
+            prepared = views.summary_for(self.analysis) if views is not None else None
+            self.summary = prepared if prepared is not None else self.analysis.summary()
+        else:  # loading: the counts of the snapshot, if one is shown
+            self.summary = self.snapshot.summary if self.snapshot is not None else None
         self.data_signal.publish(DataChanged(touched))
+        if touched is not None:  # an edit or another writer's change: a load saves its own
+            self._snapshot_later()
+
+    def _snapshot_later(self) -> None:
+        """Save the alerts snapshot once the data has been quiet for a while."""
+        if self._snapshot_timer is not None:
+            self._snapshot_timer.stop()
+        self._snapshot_timer = self.set_timer(SNAPSHOT_IDLE_SECONDS, self._snapshot_now,
+                                              name="snapshot")
+
+    def _snapshot_now(self) -> None:
+        """The alerts snapshot of what the screens show, saved for the next start when it is
+        the file's: no write pending or refresh running, and (checked in the I/O thread) the
+        file's newest journal entry is the one the app followed to."""
+        self._snapshot_timer = None
+        if (self.analysis is None or self.summary is None or self.scenario is not None
+                or self.load_error is not None):
+            return
+        if self.sync.writes_pending or self._refreshing:
+            self._snapshot_later()
+            return
+        shown = Snapshot(tuple(self.analysis.alerts()), self.summary)
+        self.sync.save_current_snapshot(shown, self.policy(), self.sync.journal_id)
 
     def _refresh_headers(self) -> None:
         for screen in self.screen_stack:

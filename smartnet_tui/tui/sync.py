@@ -24,7 +24,9 @@ from typing import Any, TypeVar
 from smartnet_tui.domain.changes import Change
 from smartnet_tui.domain.engine import Analysis, Policy
 from smartnet_tui.domain.model import Estate
+from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.gcpause import bulk_allocation
+from smartnet_tui.store import snapshot
 from smartnet_tui.store.db import Store
 from smartnet_tui.tui.table_sources import PreparedViews
 
@@ -50,6 +52,10 @@ class Loaded:
     journal_id: int
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
+    # the alerts snapshot of this analysis and its key (None: the file changed while it
+    # was read, so the snapshot would not match it): saved for the next start
+    snapshot: Snapshot | None = None
+    snapshot_key: str | None = None
     # the tables' first views (sorted, measured) made here, off the event loop
     views: PreparedViews | None = None
 
@@ -134,9 +140,17 @@ class SerialRunner:
         return self._thread.is_alive()
 
 
-def load(store: Store, policy: Policy, note: Callable[[str], None]) -> Loaded:
-    """Read the whole database and run the engine over it (blocking)."""
+def load(store: Store, policy: Policy, note: Callable[[str], None],
+         show: Callable[[Snapshot], None] | None = None) -> Loaded:
+    """Read the whole database and run the engine over it (blocking). First, when the
+    snapshot beside the database matches the file as it is and ``policy``, ``show`` gets
+    it: the alerts to show while the rest is read (``store/snapshot.py``)."""
     t0 = time.perf_counter()
+    key = snapshot.key(store.path, policy)  # before the file is read: a change after it shows
+    if show is not None and key is not None:
+        shown = snapshot.read(store.path, key)
+        if shown is not None:
+            show(shown)
     note("reading the database...")
     journal_id = store.last_journal_id()  # reads the file
     t1 = time.perf_counter()
@@ -154,7 +168,17 @@ def load(store: Store, policy: Policy, note: Callable[[str], None]) -> Loaded:
                     {"read": t1 - t0, "estate": t2 - t1, "analysis": t3 - t2})
     loaded.views = PreparedViews(analysis)  # each table's first view: sorted and measured here
     loaded.phases["views"] = time.perf_counter() - t3
+    if key is not None and snapshot.key(store.path, policy) == key:  # what was read is that file
+        # here, before the app has the analysis: nothing edits it meanwhile
+        loaded.snapshot, loaded.snapshot_key = Snapshot.of(analysis), key
     return loaded
+
+
+def save_snapshot(store: Store, loaded: Loaded) -> bool:
+    """Write the snapshot of a load for the next start (a cache: False if it cannot)."""
+    if loaded.snapshot is None or loaded.snapshot_key is None:
+        return False
+    return snapshot.write(store.path, loaded.snapshot_key, loaded.snapshot)
 
 
 def built_frozen(build: Callable[[], T]) -> T:
@@ -166,6 +190,18 @@ def built_frozen(build: Callable[[], T]) -> T:
         result = build()
         gc.freeze()  # long-lived: never walked again (replaced ones are still freed)
     return result
+
+
+def save_current_snapshot(store: Store, shown: Snapshot, policy: Policy, journal_id: int) -> bool:
+    """Write ``shown`` (the app's alerts after following the journal to ``journal_id``) as
+    the snapshot of the file, if the file's newest entry is still that one (read between two
+    looks at the file's identity: the key is of the file whose journal was read)."""
+    key = snapshot.key(store.path, policy)
+    if key is None or store.last_journal_id() != journal_id:
+        return False
+    if snapshot.key(store.path, policy) != key:
+        return False
+    return snapshot.write(store.path, key, shown)
 
 
 class Sync:
@@ -208,8 +244,26 @@ class Sync:
 
         return self.runner.submit(job)
 
-    def load(self, policy: Policy, note: Callable[[str], None]) -> Future[Loaded]:
-        return self.runner.submit(lambda: built_frozen(lambda: load(self._store(), policy, note)))
+    def load(self, policy: Policy, note: Callable[[str], None],
+             show: Callable[[Snapshot], None] | None = None) -> Future[Loaded]:
+        return self.runner.submit(lambda: built_frozen(lambda: load(self._store(), policy, note, show)))
+
+    def save_current_snapshot(self, shown: Snapshot, policy: Policy,
+                              journal_id: int) -> Future[bool]:
+        """The app's alerts saved as the file's snapshot if they are the file's (see
+        :func:`save_current_snapshot`), after what is queued."""
+        def job() -> bool:
+            store = self._store()
+            try:
+                return save_current_snapshot(store, shown, policy, journal_id)
+            finally:
+                store.release()
+
+        return self.runner.submit(job)
+
+    def save_snapshot(self, loaded: Loaded) -> Future[bool]:
+        """The load's alerts snapshot written beside the database, after what is queued."""
+        return self.runner.submit(lambda: save_snapshot(self._store(), loaded))
 
     def changes_since(self, since: int) -> Future[tuple[list[Change], int] | None]:
         """Other writers' changes after journal entry ``since`` (None: re-read everything)."""

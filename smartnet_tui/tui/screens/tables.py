@@ -383,6 +383,12 @@ class AlertsScreen(TableScreen):
     def compose_below(self) -> ComposeResult:
         yield Static(id="reason")
 
+    def new_source(self) -> Source:
+        snapshot = self.sapp.snapshot  # while loading: the alerts of the last start, if the same
+        if self.sapp.analysis is None and snapshot is not None:
+            return AlertSource(None, snapshot.alerts)
+        return super().new_source()
+
     @on(RecordTable.Highlighted, "#table")
     def _show_reason(self, event: RecordTable.Highlighted) -> None:
         """The highlighted alert whole, wrapped under the table: its subject, kind and reason
@@ -422,6 +428,10 @@ class AlertsScreen(TableScreen):
     def _open(self, event: RecordTable.Selected) -> None:
         alert = self.source.alert(event.key)  # type: ignore[attr-defined]
         if alert is None:
+            return
+        if self.sapp.analysis is None:  # a snapshot's alert: the records are still being read
+            flash(self.app, "still loading: details open once the database is read",
+                  style="bold yellow")
             return
         if alert.subject_type == "serial":
             self.sapp.open_device(alert.subject)

@@ -1,0 +1,167 @@
+"""The first screen at start: the Alerts rows of the last start on the same unchanged file
+and day show at once, while the estate is read again; then the engine's own replace them.
+A changed file, another day or a damaged snapshot show nothing early (as before)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import timedelta
+
+from smartnet_tui.config import Settings
+from smartnet_tui.domain.changes import PutDevice
+from smartnet_tui.domain.engine import Analysis, Policy
+from smartnet_tui.domain.model import Device, Estate
+from smartnet_tui.domain.snapshot import Snapshot
+from smartnet_tui.store import snapshot
+from smartnet_tui.store.db import Store
+from smartnet_tui.tui import app as app_module
+from smartnet_tui.tui.app import SmartnetApp
+from smartnet_tui.tui.widgets.bars import ModeBar, SummaryBar
+from smartnet_tui.tui.widgets.record_table import RecordTable
+
+from .conftest import TODAY, wait_loaded, wait_until
+
+SIZE = (100, 30)
+
+
+class GatedStore(Store):
+    """A store whose estate build waits for the test (a large file, made deterministic)."""
+
+    def __init__(self, path, gate: threading.Event) -> None:
+        super().__init__(path)
+        self.gate = gate
+        self.entered = threading.Event()
+
+    def load(self) -> Estate:
+        self.entered.set()
+        self.gate.wait(30)
+        return super().load()
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def rows(app) -> list[str]:
+    return list(app.screen.query_one("#table", RecordTable).keys)
+
+
+async def first_start(db, today=TODAY) -> tuple[list[str], str]:
+    """Start the app once to the end of its load and its snapshot; the rows it showed and
+    the screen's text."""
+    app = SmartnetApp(Settings(db_path=db, today=today))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert await wait_until(pilot, lambda: snapshot.snapshot_path(db).exists())
+        return rows(app), screen_text(app)
+
+
+async def test_the_next_start_shows_the_alerts_before_the_estate_is_read(filled_db):
+    shown, text = await first_start(filled_db)
+    assert shown and "FOC0007GGGG" in text
+    gate = threading.Event()
+    store = GatedStore(filled_db, gate)
+    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert await asyncio.to_thread(store.entered.wait, 10)
+            assert await wait_until(pilot, lambda: bool(rows(app)))
+            assert app.analysis is None  # the estate is still being read
+            assert rows(app) == shown  # the same rows, in the same order
+            early = screen_text(app)
+            assert "FOC0007GGGG" in early and "ORPHAN9999" in early
+            header = str(app.screen.query_one(SummaryBar).render())
+            assert "building the" in header  # the load goes on, and says so
+            # the header's counts are the engine's of the last start
+            assert header.split("at stake")[0] == text.split("at stake")[0]
+
+            # filtering works on them; opening one waits for the records
+            await pilot.press("v")  # critical only
+            assert await wait_until(pilot, lambda: "severity: critical" in
+                                    str(app.screen.query_one(ModeBar).render()))
+            await pilot.press("v", "v", "v", "v")  # back to all
+            await pilot.press("enter")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AlertsScreen"
+            assert "still loading" in str(app.screen.query_one(ModeBar).render())
+
+            gate.set()
+            await wait_loaded(pilot)
+            assert app.analysis is not None and app.snapshot is None
+            assert await wait_until(pilot, lambda: rows(app) == shown)
+            await pilot.press("enter")  # now a detail opens
+            assert await wait_until(pilot, lambda: type(app.screen).__name__ != "AlertsScreen")
+    finally:
+        gate.set()
+
+
+async def nothing_early(db, today=TODAY) -> str:
+    """Start with the load held: no row may show before the estate is read."""
+    gate = threading.Event()
+    store = GatedStore(db, gate)
+    app = SmartnetApp(Settings(db_path=db, today=today), store=store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert await asyncio.to_thread(store.entered.wait, 10)
+            # posted after a snapshot would have been (messages keep their order)
+            assert await wait_until(pilot, lambda: "building the estate" in app.status_note)
+            await pilot.pause()
+            assert app.analysis is None
+            early = rows(app)
+            text = screen_text(app)
+            gate.set()
+            await wait_loaded(pilot)
+            assert rows(app)  # the load itself is unaffected
+            # and its snapshot is saved for the next start
+            assert await wait_until(pilot, lambda: snapshot.read(
+                db, snapshot.key(db, app.policy())) is not None)
+            assert early == [], text
+            return text
+    finally:
+        gate.set()
+
+
+async def test_after_a_write_the_old_snapshot_is_not_shown(filled_db):
+    await first_start(filled_db)
+    other = Store(filled_db)
+    other.apply([PutDevice(Device("NEW0000001", "C9200-24P", hostname="new-sw"))], "colleague")
+    other.close()
+    text = await nothing_early(filled_db)
+    assert "loading" in text
+
+
+async def test_on_another_day_the_old_snapshot_is_not_shown(filled_db):
+    await first_start(filled_db)
+    await nothing_early(filled_db, today=TODAY + timedelta(days=1))
+
+
+async def test_a_damaged_snapshot_is_not_shown_and_is_replaced(filled_db):
+    shown, _ = await first_start(filled_db)
+    path = snapshot.snapshot_path(filled_db)
+    good = path.read_bytes()
+    path.write_bytes(good[: len(good) // 2])
+    await nothing_early(filled_db)
+    assert await asyncio.to_thread(lambda: path.read_bytes() == good)  # written whole again
+
+
+async def test_after_a_colleagues_write_the_snapshot_follows_the_file(filled_db, monkeypatch):
+    monkeypatch.setattr(app_module, "SNAPSHOT_IDLE_SECONDS", 0.05)
+    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert await wait_until(pilot, lambda: snapshot.snapshot_path(filled_db).exists())
+        other = Store(filled_db)
+        other.apply([PutDevice(Device("NEW0000001", "C9200-24P", hostname="new-sw"))], "colleague")
+        other.close()
+        assert await wait_until(pilot, lambda: "NEW0000001" in screen_text(app))
+
+        def current():
+            return snapshot.read(filled_db, snapshot.key(filled_db, app.policy()))
+
+        assert await wait_until(pilot, lambda: current() is not None)
+    store = Store(filled_db)
+    fresh = Snapshot.of(Analysis(store.load(), Policy(TODAY)))
+    store.close()
+    assert current() == fresh  # what a fresh load of the file computes
+    assert any(a.subject == "NEW0000001" for a in fresh.alerts)
