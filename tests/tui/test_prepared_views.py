@@ -6,14 +6,22 @@ edit (before or after it is first shown) must still show."""
 from __future__ import annotations
 
 import gc
+import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
+import orjson
 import pytest
 
-from smartnet_tui.domain.changes import PutContract, PutDevice
+from smartnet_tui.domain.changes import (
+    DeleteContract,
+    DeleteDevice,
+    PutContract,
+    PutDevice,
+    apply_changes,
+)
 from smartnet_tui.domain.engine import Analysis, Policy
-from smartnet_tui.domain.model import Device
+from smartnet_tui.domain.model import Device, Triage
 from smartnet_tui.store.db import Store
 from smartnet_tui.tui.app import SmartnetApp
 from smartnet_tui.tui.screens.tables import InventoryScreen
@@ -257,3 +265,73 @@ async def test_a_screen_first_shown_after_a_theme_change_has_its_colours(setting
     made_light = await first_switch_colours(SmartnetApp(settings), "textual-light", pause)
     assert made_light == started_light
     assert made_light != default
+
+
+# ------------------------------------------------------------------------- edits re-place rows
+def generated_analysis(tmp_path) -> Analysis:
+    from benchmarks.generate import generate
+    from smartnet_tui.imports.planner import import_files
+
+    src = tmp_path / "estate.json"
+    src.write_bytes(orjson.dumps(generate(300, 1200, seed=3, lines_per_contract=40)))
+    db = tmp_path / "generated.json"
+    result = import_files(Store(db), [src])
+    assert not result.errors
+    return Analysis(Store(db).load(), Policy(TODAY))
+
+
+def random_edit(rnd: random.Random, estate) -> list:
+    """One edit as the app makes them: a device renamed, moved, retired, added or deleted,
+    a contract's end or triage changed, a contract deleted."""
+    serial = rnd.choice(sorted(estate.devices))
+    dev = estate.devices[serial]
+    number = rnd.choice(sorted(estate.contracts))
+    c = estate.contracts[number]
+    choice = rnd.randrange(7)
+    if choice == 0:
+        return [PutDevice(replace(dev, hostname=f"host-{rnd.randrange(1000)}"))]
+    if choice == 1:
+        return [PutDevice(replace(dev, status=rnd.choice(["active", "spare", "decommissioned"]),
+                                  criticality=rnd.choice(["low", "high", "critical"])))]
+    if choice == 2:
+        return [PutDevice(Device(f"NEW{rnd.randrange(10**6):06d}", pid=dev.pid,
+                                 hostname=f"new-{rnd.randrange(100)}", site=dev.site))]
+    if choice == 3:
+        return [DeleteDevice(serial)]
+    if choice == 4:
+        return [PutContract(replace(c, end=TODAY + timedelta(days=rnd.randrange(-90, 400))))]
+    if choice == 5:
+        return [PutContract(replace(c, triage=Triage(rnd.choice(["quote requested", "renew"]),
+                                                     rnd.choice(["ana", "bo", None]))))]
+    return [DeleteContract(number)]
+
+
+@pytest.mark.parametrize("kind", [DeviceSource, ContractSource], ids=lambda k: k.__name__)
+def test_after_edits_the_rows_are_where_a_whole_sort_puts_them(tmp_path, kind, monkeypatch):
+    """After each edit a table places again only the rows it touched (as the app's
+    Touched says); in every sort, the rows are where sorting them all puts them."""
+    placed = []
+    original = Source._placed
+
+    def counted(self, *args):
+        out = original(self, *args)
+        placed.append(out is not None)
+        return out
+
+    monkeypatch.setattr(Source, "_placed", counted)
+    analysis = generated_analysis(tmp_path)
+    estate = analysis.estate
+    rnd = random.Random(12)
+    sources = {column: kind(analysis) for column in range(len(kind.columns))}
+    for column, source in sources.items():
+        source.view("", column, False)
+    for _ in range(60):
+        serials, contracts = apply_changes(estate, random_edit(rnd, estate))
+        analysis.refresh(serials=serials, contracts=contracts)
+        touched = serials | contracts | estate.contracts_of(serials)  # as the app's Touched
+        for column, source in sources.items():
+            source.invalidate(touched)
+            fresh = kind(analysis)
+            assert source.view("", column, False) == fresh.view("", column, False), (
+                kind.columns[column].key)
+    assert sum(placed) > len(placed) // 2  # mostly placed again, not sorted whole
