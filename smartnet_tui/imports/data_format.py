@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from functools import cache
 from typing import Any, overload
 
 from smartnet_tui.domain.dates import DateError, DateOrder, parse_date
@@ -53,6 +54,10 @@ class _Ctx:
         self.file = file
         self.order = order
         self.failed = False
+        # for the fast paths, pure functions of the text: a date as written -> the date,
+        # the service-level spellings known to be known
+        self.dates: dict[str, date] = {}
+        self.levels: set[str] = set()
 
     def error(self, path: str, message: str, line: int | None) -> None:
         self.parsed.errors.append(Problem(self.file, path, message, line))
@@ -100,7 +105,7 @@ class _Record:
         v = self.text(key)
         if v is None:
             return default
-        spelled = {a.lower(): a for a in allowed}.get(v.lower())  # as the domain spells it
+        spelled = _spellings(allowed).get(v.lower())  # as the domain spells it
         if spelled is None:
             self._err(key, f"{v!r} is not one of {', '.join(allowed)}")
             return default
@@ -171,6 +176,12 @@ class _Record:
         return v
 
 
+@cache
+def _spellings(allowed: Sequence[str]) -> dict[str, str]:
+    """Each allowed value by its lower case (a pure function of the domain's tuples)."""
+    return {a.lower(): a for a in allowed}
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
@@ -179,7 +190,9 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _records(ctx: _Ctx, doc: Mapping[str, Any], key: str) -> Iterable[tuple[int, _Record]]:
+def _items(ctx: _Ctx, doc: Mapping[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
+    """The records (mappings) of a top-level list, each with its index; anything else is
+    reported."""
     items = doc.get(key)
     if items is None:
         return
@@ -187,11 +200,10 @@ def _records(ctx: _Ctx, doc: Mapping[str, Any], key: str) -> Iterable[tuple[int,
         ctx.error(key, "expected a list of records", line_of(doc, key))
         return
     for i, item in enumerate(items):
-        path = f"{key}[{i}]"
         if not isinstance(item, dict):
-            ctx.error(path, "expected a mapping (a record with fields)", line_of(items, i))
+            ctx.error(f"{key}[{i}]", "expected a mapping (a record with fields)", line_of(items, i))
             continue
-        yield i, _Record(ctx, item, path)
+        yield i, item
 
 
 # ------------------------------------------------------------------------ records
@@ -317,16 +329,20 @@ def _contract(rec: _Record) -> Contract | None:
     if start and end and start > end:
         rec._err("end", f"contract starts {start} after it ends {end}")
     lines: list[LineSpec] = []
-    on_contract: dict[str, str] = {}  # serial (normalised) -> where it was first listed
+    # serial (normalised) -> where it was first listed: "serials[i]", or the index of a
+    # line (its "lines[j].serial" spelled only for a message)
+    on_contract: dict[str, str | int] = {}
 
-    def listed_once(serial: str, where: str, line: int | None) -> bool:
+    def listed_once(serial: str, where: str | int, line: int | None) -> bool:
         """The same serial twice on one contract is an error (one line per serial: a
         second would be stored beside the first while the summary counted one)."""
         first = on_contract.setdefault(serial, where)
         if first == where:
             return True
-        rec.ctx.error(f"{rec.path}.{where}", f"serial {serial!r} is already on this contract "
-                      f"(at {first}); list each serial once", line)
+        at = first if isinstance(first, str) else f"lines[{first}].serial"
+        here = where if isinstance(where, str) else f"lines[{where}].serial"
+        rec.ctx.error(f"{rec.path}.{here}", f"serial {serial!r} is already on this contract "
+                      f"(at {at}); list each serial once", line)
         rec.ok = False
         return False
 
@@ -343,18 +359,41 @@ def _contract(rec: _Record) -> Contract | None:
         if not isinstance(raw_lines, list):
             rec._err("lines", "expected a list of lines")
         else:
+            ctx = rec.ctx
+            end_invalid = end is None and rec.data.get("end") not in (None, "")
+            fast = _FAST_PATHS
+            # a line of only a serial takes the contract's dates: valid when they are
+            plain = end is not None and (start is None or start <= end)
+            ln: LineSpec | None
             for j, item in enumerate(raw_lines):
-                lpath = f"{rec.path}.lines[{j}]"
                 if not isinstance(item, dict):
-                    rec.ctx.error(lpath, "expected a mapping with serial, end, ...", line_of(raw_lines, j))
+                    ctx.error(f"{rec.path}.lines[{j}]", "expected a mapping with serial, end, ...",
+                              line_of(raw_lines, j))
                     rec.ok = False
                     continue
-                lrec = _Record(rec.ctx, item, lpath)
-                ln = _line(lrec, end, start, end is None and rec.data.get("end") not in (None, ""))
+                ln = None
+                if fast:
+                    if plain and len(item) == 1:  # most lines of an estate: {"serial": ...}
+                        v = item.get("serial")
+                        if type(v) is str and v.isascii():
+                            v = v.strip()  # _fast_serial, written out
+                            if v:
+                                ln = LineSpec(v.upper(), None, None, None, None, None, "active", {})
+                    if ln is None:
+                        try:
+                            ln = _fast_line(ctx, item, end, start, end_invalid)
+                        except _Slow:
+                            pass
                 if ln is None:
-                    rec.ok = False
-                elif listed_once(ln.serial, f"lines[{j}].serial", line_of(item, "serial")):
+                    ln = _line(_Record(ctx, item, f"{rec.path}.lines[{j}]"), end, start, end_invalid)
+                    if ln is None:
+                        rec.ok = False
+                        continue
+                if ln.serial not in on_contract:
+                    on_contract[ln.serial] = j
                     lines.append(ln)
+                else:
+                    listed_once(ln.serial, j, line_of(item, "serial"))
     if not lines and end is None and rec.ok:
         rec._err("end", "required when the contract has no lines")
     c = Contract(
@@ -374,11 +413,184 @@ def _contract(rec: _Record) -> Contract | None:
     return c if rec.ok else None
 
 
+# ------------------------------------------------------------------------ fast paths
+# An estate's file is 100,000s of records that are already clean: a serial that needs no
+# more than upper-casing, a status spelled as the domain spells it, ISO dates that repeat.
+# The fast builders below take such a record in a few steps; the moment a value is not
+# one they take as it is (a number where text was meant, an unknown field, a value the
+# reference would refuse or warn about), they raise _Slow and the record goes through the
+# reference builders above, which report every problem exactly as before. A fast builder
+# never reports anything, so the problems and their order are the reference's; and it
+# returns exactly what the reference builder would (tests/imports/test_fast_paths.py
+# draws records and compares both).
+
+
+_FAST_PATHS = True  # False: every record the reference way (what the tests compare with)
+
+
+class _Slow(Exception):
+    """The fast path does not take this record: build it the reference way."""
+
+
+_DEVICE_KEYS = frozenset(DEVICE_FIELDS)
+_LINE_KEYS = frozenset(LINE_FIELDS)
+_DEVICE_STATUS = _spellings(DEVICE_STATUSES)
+_CRITICALITY = _spellings(CRITICALITIES)
+_LINE_STATUS = _spellings(LINE_STATUSES)
+
+
+def _fast_text(v: object) -> str | None:
+    """:meth:`_Record.text` of an optional field, for nothing and for text."""
+    if v is None:
+        return None
+    if type(v) is str:
+        return v.strip() or None
+    raise _Slow
+
+
+def _fast_serial(v: object) -> str:
+    """A required serial as :meth:`_Record.text` then ``normalise_serial`` make it."""
+    if type(v) is str:
+        s = v.strip()
+        if s:  # normalise_serial of ASCII text is its stripped upper case
+            return s.upper() if s.isascii() else normalise_serial(s)
+    raise _Slow
+
+
+def _fast_enum(v: object, spellings: dict[str, str], default: str) -> str:
+    """:meth:`_Record.enum`: any case of an allowed value, as the domain spells it."""
+    if v is None:
+        return default
+    if type(v) is str:
+        s = v.strip()
+        if not s:
+            return default
+        spelled = spellings.get(s.lower())
+        if spelled is not None:
+            return spelled
+    raise _Slow
+
+
+def _fast_date(ctx: _Ctx, v: object) -> date | None:
+    """:meth:`_Record.date`, each distinct text parsed once per file."""
+    if v is None or v == "":
+        return None
+    if type(v) is str:
+        d = ctx.dates.get(v)
+        if d is None:
+            try:
+                d = parse_date(v, ctx.order)
+            except DateError:
+                raise _Slow from None
+            ctx.dates[v] = d
+        return d
+    raise _Slow
+
+
+def _fast_money(v: object) -> float | None:
+    if v is None or v == "":
+        return None
+    try:
+        return parse_amount(v)
+    except AmountError:
+        raise _Slow from None
+
+
+def _fast_level(ctx: _Ctx, v: object) -> str | None:
+    """:meth:`_Record.service_level` of a known spelling (an unknown one is warned of)."""
+    s = _fast_text(v)
+    if s is not None and s not in ctx.levels:
+        if not normalise_service_level(s).known:
+            raise _Slow
+        ctx.levels.add(s)
+    return s
+
+
+def _fast_device(ctx: _Ctx, data: Mapping[str, Any]) -> Device:
+    """:func:`_device` of a record it takes as it is (else _Slow). Written out field by
+    field: it runs for every device of an estate."""
+    if not data.keys() <= _DEVICE_KEYS:  # an unknown field: kept as extra, with a warning
+        raise _Slow
+    g = data.get
+    serial = g("serial")
+    if type(serial) is not str or not serial.isascii():
+        raise _Slow
+    serial = serial.strip().upper()  # normalise_serial of ASCII text
+    if not serial:
+        raise _Slow  # required
+    pid, hostname, site = g("pid"), g("hostname"), g("site")
+    if pid is not None:
+        if type(pid) is not str:
+            raise _Slow
+        pid = pid.strip() or None
+    if hostname is not None:
+        if type(hostname) is not str:
+            raise _Slow
+        hostname = hostname.strip() or None
+    if site is not None:
+        if type(site) is not str:
+            raise _Slow
+        site = site.strip() or None
+    status, crit = g("status"), g("criticality")
+    if type(status) is not str or status not in DEVICE_STATUSES:  # else: as the domain spells it
+        status = _fast_enum(status, _DEVICE_STATUS, "active")
+    if type(crit) is not str or crit not in CRITICALITIES:
+        crit = _fast_enum(crit, _CRITICALITY, "normal")
+    tags = g("tags")
+    if tags is None:
+        tag_tuple: tuple[str, ...] = ()
+    elif type(tags) is list and all(type(t) is str for t in tags):
+        tag_tuple = tuple(s for s in (t.strip() for t in tags) if s)
+    else:
+        raise _Slow
+    notes = g("notes")
+    if notes is not None:
+        notes = _fast_text(notes)
+    return Device(serial, pid, hostname, site, status, crit, tag_tuple, notes, {})
+
+
+def _fast_line(
+    ctx: _Ctx, data: Mapping[str, Any], contract_end: date | None, contract_start: date | None,
+    end_invalid: bool,
+) -> LineSpec:
+    """:func:`_line` of a line it takes as it is (else _Slow)."""
+    if not data.keys() <= _LINE_KEYS:  # an unknown field: kept as extra, with a warning
+        raise _Slow
+    g = data.get
+    serial = _fast_serial(g("serial"))
+    start = g("start")
+    if start is not None:
+        start = _fast_date(ctx, start)
+    end = g("end")
+    if end is not None:
+        end = _fast_date(ctx, end)
+    if end is None and contract_end is None and not end_invalid:
+        raise _Slow  # no end date anywhere: an error
+    eff_start, eff_end = start or contract_start, end or contract_end
+    if eff_start and eff_end and eff_start > eff_end:
+        raise _Slow  # starts after it ends: an error
+    level = g("service_level")
+    if level is not None:
+        level = _fast_level(ctx, level)
+    sku = g("sku")
+    if sku is not None:
+        sku = _fast_text(sku)
+    cost = g("annual_cost")
+    if cost is not None:
+        cost = _fast_money(cost)
+    status = g("status")
+    status = "active" if status is None else _fast_enum(status, _LINE_STATUS, "active")
+    return LineSpec(serial, start, end, level, sku, cost, status, {})
+
+
 _BUILDERS: dict[str, tuple[Callable[[_Record], Any], Callable[[Any], str], str]] = {
     "devices": (_device, lambda d: d.serial, "serial"),
     "contracts": (_contract, lambda c: c.number, "number"),
     "eox": (_eox, lambda e: e.pid, "pid"),
 }
+
+
+_FAST_BUILDERS: dict[str, Callable[[_Ctx, Mapping[str, Any]], Any]] = {"devices": _fast_device}
 
 
 def parse_document(parsed: Parsed, file: str, doc: Any, order: DateOrder) -> None:
@@ -397,17 +609,25 @@ def parse_document(parsed: Parsed, file: str, doc: Any, order: DateOrder) -> Non
     for k in unknown:
         ctx.warn(str(k), "unknown top-level key, ignored", line_of(doc, k))
     for table, (build, key_of, keyfield) in _BUILDERS.items():
-        for _i, rec in _records(ctx, doc, table):
-            obj = build(rec)
+        fast = _FAST_BUILDERS.get(table) if _FAST_PATHS else None
+        for i, item in _items(ctx, doc, table):
+            obj = None
+            if fast is not None:
+                try:
+                    obj = fast(ctx, item)
+                except _Slow:
+                    pass
             if obj is None:
-                continue
+                obj = build(_Record(ctx, item, f"{table}[{i}]"))
+                if obj is None:
+                    continue
             key = key_of(obj)
-            where = f"{file}:{rec.path}"
+            where = f"{file}:{table}[{i}]"
             clash = parsed.other_spelling(key, where) if table == "contracts" else None
             if clash is not None:
-                ctx.error(f"{rec.path}.{keyfield}", clash, line_of(rec.data, keyfield))
+                ctx.error(f"{table}[{i}].{keyfield}", clash, line_of(item, keyfield))
                 continue
             if not parsed.add(table, key, obj, where):
-                ctx.error(f"{rec.path}.{keyfield}",
+                ctx.error(f"{table}[{i}].{keyfield}",
                           f"duplicate {keyfield} {key!r} (also at {parsed.first_seen(table, key)})",
-                          line_of(rec.data, keyfield))
+                          line_of(item, keyfield))
