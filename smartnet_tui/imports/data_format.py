@@ -58,6 +58,9 @@ class _Ctx:
         # the service-level spellings known to be known
         self.dates: dict[str, date] = {}
         self.levels: set[str] = set()
+        # a line of only a serial, by the serial as written: the same line on each
+        # contract of a device's history (immutable, so one object serves them all)
+        self.plain_lines: dict[str, LineSpec] = {}
 
     def error(self, path: str, message: str, line: int | None) -> None:
         self.parsed.errors.append(Problem(self.file, path, message, line))
@@ -362,6 +365,7 @@ def _contract(rec: _Record) -> Contract | None:
             ctx = rec.ctx
             end_invalid = end is None and rec.data.get("end") not in (None, "")
             fast = _FAST_PATHS
+            plain_lines = ctx.plain_lines
             # a line of only a serial takes the contract's dates: valid when they are
             plain = end is not None and (start is None or start <= end)
             ln: LineSpec | None
@@ -375,10 +379,13 @@ def _contract(rec: _Record) -> Contract | None:
                 if fast:
                     if plain and len(item) == 1:  # most lines of an estate: {"serial": ...}
                         v = item.get("serial")
-                        if type(v) is str and v.isascii():
-                            v = v.strip()  # _fast_serial, written out
-                            if v:
-                                ln = LineSpec(v.upper(), None, None, None, None, None, "active", {})
+                        if type(v) is str:
+                            ln = plain_lines.get(v)
+                            if ln is None and v.isascii():
+                                s = v.strip()  # _fast_serial, written out
+                                if s:
+                                    ln = plain_lines[v] = LineSpec(s.upper(), None, None, None,
+                                                                   None, None, "active", {})
                     if ln is None:
                         try:
                             ln = _fast_line(ctx, item, end, start, end_invalid)
