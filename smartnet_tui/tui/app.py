@@ -35,31 +35,21 @@ from smartnet_tui.domain.edits import still_applied
 from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Estate
 from smartnet_tui.domain.snapshot import Snapshot
-from smartnet_tui.imports.planner import changed_line, import_files
 from smartnet_tui.store.db import Store, StoreError
-from smartnet_tui.tui.components.fetch_dialog import FetchDialog
-from smartnet_tui.tui.components.help import HelpScreen
-from smartnet_tui.tui.components.import_dialog import (
-    ImportDialog,
-    ImportPreview,
-    plan_import,
-    write_import,
-)
 from smartnet_tui.tui.components.scenario import ScenarioState, follow_changes, rebase_scenario
-from smartnet_tui.tui.components.scenario_screen import open_scenario
 from smartnet_tui.tui.help_data import APP_BINDINGS, binding_ids
 from smartnet_tui.tui.keymap import load_keymap
 from smartnet_tui.tui.messages import DataChanged, LoadProgress, SnapshotFound
 from smartnet_tui.tui.palette import PALETTE_CSS, LookupProvider
 from smartnet_tui.tui.screens.base import BaseScreen, Colleagues, end_on_hangup, flash
-from smartnet_tui.tui.screens.detail import ContractScreen, DeviceScreen
-from smartnet_tui.tui.screens.history import HistoryScreen
-from smartnet_tui.tui.screens.planner import open_planner
 from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, InventoryScreen
 from smartnet_tui.tui.screens.timeline import TimelineScreen
 from smartnet_tui.tui.screens.worklist import WorklistScreen
 from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
 from smartnet_tui.tui.widgets.bars import TOAST_CSS
+
+# The importers (the planner, PyYAML), the fetch (httpx) and every screen or dialog behind a
+# key are imported in the method that opens or runs them: none of them before the first screen.
 
 Refresh = Literal["catch_up", "reload"]  # replay other writers' entries / read everything
 
@@ -410,6 +400,8 @@ class SmartnetApp(App[int]):
             self.request_refresh("reload")  # midnight: statuses move
 
     async def _reimport(self, paths: Sequence[Path]) -> None:
+        from smartnet_tui.imports.planner import import_files  # (see the imports at the top)
+
         order = self.settings.date_order
         fut = self.sync.write(lambda store: import_files(store, list(paths), order=order,
                                                          action="tui: watch import"))
@@ -450,6 +442,8 @@ class SmartnetApp(App[int]):
         if self.analysis is None or self.store is None:
             self.notify("the database is not loaded yet", severity="warning")
             return
+        from smartnet_tui.tui.components.import_dialog import ImportDialog  # (see the imports at the top)
+
         self.push_screen(ImportDialog(*self.import_last))
 
     # ------------------------------------------------------------------ fetch (F)
@@ -460,6 +454,8 @@ class SmartnetApp(App[int]):
         if self.analysis is None or self.store is None:
             self.notify("the database is not loaded yet", severity="warning")
             return
+        from smartnet_tui.tui.components.fetch_dialog import FetchDialog  # (see the imports at the top)
+
         self.push_screen(FetchDialog())
 
     def remember_import(self, paths: str, replace_all: bool, add_devices: bool) -> None:
@@ -468,6 +464,8 @@ class SmartnetApp(App[int]):
     async def plan_import(self, paths: Sequence[Path], replace_all: bool, add_devices: bool,
                           progress: Callable[[str, int, int | None], None] | None = None) -> Any:
         """A dry run of an import on the I/O thread (after any pending write): an ImportPlan."""
+        from smartnet_tui.tui.components.import_dialog import plan_import  # (see the imports at the top)
+
         order, today = self.settings.date_order, self.today()
         fut = self.sync.read(lambda store: plan_import(store, list(paths), replace_all,
                                                        add_devices, order, today, progress))
@@ -480,6 +478,8 @@ class SmartnetApp(App[int]):
 
     def confirm_import(self, plan: Any) -> None:
         """Write a previewed import in the background; the screens follow the journal."""
+        from smartnet_tui.imports.planner import write_import  # (see the imports at the top)
+
         if self._refused_read_only():
             return
         order, today = self.settings.date_order, self.today()
@@ -487,6 +487,9 @@ class SmartnetApp(App[int]):
         self.run_worker(self._import_written(plan, fut), group="write")
 
     async def _import_written(self, plan: Any, fut: Future[Any]) -> None:
+        from smartnet_tui.imports.planner import changed_line  # (see the imports at the top)
+        from smartnet_tui.tui.components.import_dialog import ImportPreview  # (see the imports at the top)
+
         try:
             entry, replanned = await asyncio.wrap_future(fut)
         except Exception as exc:  # noqa: BLE001 - said, never a traceback
@@ -616,16 +619,24 @@ class SmartnetApp(App[int]):
         self.exit(0)
 
     def action_history(self) -> None:
+        from smartnet_tui.tui.screens.history import HistoryScreen  # (see the imports at the top)
+
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
+        from smartnet_tui.tui.components.help import HelpScreen  # (see the imports at the top)
+
         self.push_screen(HelpScreen())
 
     def action_whatif(self) -> None:
+        from smartnet_tui.tui.components.scenario_screen import open_scenario  # (see the imports at the top)
+
         open_scenario(self)
 
     def action_plan(self) -> None:
+        from smartnet_tui.tui.screens.planner import open_planner  # (see the imports at the top)
+
         open_planner(self)
 
     def get_system_commands(self, screen: Any) -> Any:
@@ -658,9 +669,13 @@ class SmartnetApp(App[int]):
 
     # ------------------------------------------------------------------ navigation
     def open_device(self, serial: str) -> None:
+        from smartnet_tui.tui.screens.detail import DeviceScreen  # (see the imports at the top)
+
         self.push_screen(DeviceScreen(serial))
 
     def open_contract(self, number: str) -> None:
+        from smartnet_tui.tui.screens.detail import ContractScreen  # (see the imports at the top)
+
         self.push_screen(ContractScreen(number))
 
     def show_contracts_filtered(self, text: str) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import shlex
 from datetime import date
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,22 +29,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from smartnet_tui.domain.dates import DateOrder
-from smartnet_tui.imports.parsed import Progress
-from smartnet_tui.imports.planner import (
-    ImportPlan,
-    ImportResult,
-    change_lines,
-    changed_line,
-    orphans_line,
-    read_line,
-    write_import,
-)
-from smartnet_tui.imports.planner import plan_import as _plan_import
 from smartnet_tui.store.db import Store, StoreError
 from smartnet_tui.tui.table_sources import clean
 
-__all__ = ["ImportDialog", "ImportPlan", "ImportPreview", "Toggle", "plan_import", "split_paths",
-           "write_import"]
+# The importers (the planner, the readers of every format: PyYAML...) are imported in the
+# functions that plan and describe an import: the app loads this module for the dialog's
+# keys, before its first screen.
+if TYPE_CHECKING:
+    from smartnet_tui.imports.parsed import Progress
+    from smartnet_tui.imports.planner import ImportPlan, ImportResult
+
+__all__ = ["ImportDialog", "ImportPreview", "Toggle", "plan_import", "split_paths"]
 
 MAX_ERRORS_SHOWN = 1000  # beyond this, a count (smartnet import --dry-run lists them all)
 ACTION = "tui: import"
@@ -83,6 +78,8 @@ def plan_import(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """The dialog's dry run (blocking; on the I/O thread): journaled as "tui: import"."""
+    from smartnet_tui.imports.planner import plan_import as _plan_import  # (see the imports at the top)
+
     return _plan_import(store, paths, replace_all, add_devices, order, today, progress,
                         action=ACTION)
 
@@ -97,6 +94,8 @@ def text_line(text: str, ascii_only: bool) -> str:
 
 def preview_text(plan: ImportPlan, ascii_only: bool = False) -> Text:
     """The described changes, orphans and warnings of a plan (literal text, no markup)."""
+    from smartnet_tui.imports.planner import change_lines, orphans_line  # (see the imports at the top)
+
     r = plan.result
     t = Text()
     for line in change_lines(r):
@@ -263,6 +262,8 @@ class ImportDialog(ModalScreen[None]):
         self.show(f"reading {Path(file).name}: {rows:,}{of} rows...")
 
     async def _plan(self, paths: list[Path], replace_all: bool, add_devices: bool) -> None:
+        from smartnet_tui.imports.planner import read_line  # (see the imports at the top)
+
         try:
             host = cast(ImportHost, self.app)
             plan = await host.plan_import(paths, replace_all, add_devices, self.progress)
@@ -325,6 +326,8 @@ class ChangesPreview(ModalScreen[bool]):
         raise NotImplementedError  # every preview writes its own plan
 
     def compose_preview(self, note: str | None, result: ImportResult) -> ComposeResult:
+        from smartnet_tui.imports.planner import changed_line, read_line  # (see the imports at the top)
+
         ascii_only = bool(getattr(self.app, "ascii", False))
         with Vertical():
             yield Static(Text(f"{self.PREVIEW_TITLE}: nothing is written until you confirm"),
