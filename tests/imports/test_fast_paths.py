@@ -244,8 +244,14 @@ def test_a_serial_twice_on_a_contract_is_named_as_before(monkeypatch):
 
 
 # ----------------------------------------------------------------- JSON
+class Number(str):
+    """A number written as it stands in a file (any digits, any exponent)."""
+
+
 KEYS = st.sampled_from(["a", "b", "a:b", "serial", "é", ""])
 SCALARS = st.one_of(
+    st.from_regex(r"-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,25})?([eE][+-]?[0-9]{1,3})?",
+                  fullmatch=True).map(Number),
     st.none(), st.booleans(), st.integers(), st.integers(-(10**30), 10**30),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=6),
@@ -269,6 +275,8 @@ def dump(tree: Any, *, ascii_only: bool, colon_escape: bool, space: str) -> str:
             return "{" + f",{space}".join(f"{string(k)}{space}:{space}{go(x)}" for k, x in v[1]) + "}"
         if isinstance(v, list):
             return "[" + f",{space}".join(go(x) for x in v) + "]"
+        if isinstance(v, Number):
+            return str.__str__(v)
         if isinstance(v, str):
             return string(v)
         return json.dumps(v)  # NaN and Infinity as Python's json writes (and reads) them
@@ -334,6 +342,18 @@ def test_what_orjson_reads_otherwise_is_left_to_the_reference(text, monkeypatch)
     data = text.encode()
     assert sources._fast_json(data, text) is None
     assert outcome(data) == reference_outcome(data, monkeypatch)
+
+
+@pytest.mark.parametrize("number", [
+    "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308",
+    "-1.7976931348623159e308", "2.4703282292062327e-324", "2.4703282292062328e-324", "1e-400",
+    "9007199254740993", "9007199254740993.0", "0.1", "-0", "-0.0", "1E2", "0e999999",
+    "922337203685477580", "999999999999999999", "123456789012345678e290",
+])
+def test_numbers_at_the_edges_read_as_the_reference_reads_them(number, monkeypatch):
+    data = f'{{"devices": [{{"serial": "A", "n": [{number}]}}]}}'.encode()
+    assert outcome(data) == reference_outcome(data, monkeypatch)
+    assert outcome(data)[0] == "value"
 
 
 def test_an_escaped_control_character_is_refused_as_before(monkeypatch):
