@@ -93,14 +93,16 @@ class TableScreen(BaseScreen):
     def _skip_css_refresh(self) -> None:
         """A mode's first switch: Textual refreshes every style of the app (reparse and
         restyle, twice: 30-60 ms at any size of data) because the new screen has not seen
-        the stylesheet's last update. While the screen shown is up to date, so is the
-        stylesheet, and the new screen is styled from it as it mounts: say it is current.
-        Later changes (a theme) still refresh it as Textual does. The first screen of all
-        (no screen yet, the stylesheet's variables not set) keeps Textual's refresh.
-        (Textual 8.2.8's own counters; anything unexpected leaves Textual's way.)"""
+        the stylesheet's last update. While nothing changed the styles since the start (the
+        count is still 0) or the screen shown is up to date, the stylesheet is up to date,
+        and the new screen is styled from it as it mounts: say it is current. Later changes
+        (a theme) still refresh it as Textual does. The first screen of all (no screen yet,
+        the stylesheet's variables not set) keeps Textual's refresh. (Textual 8.2.8's own
+        counters; anything unexpected leaves Textual's way.)"""
         try:
             app = self.app
-            if app.screen._css_update_count == app._css_update_count:
+            shown = app.screen  # none yet: the first screen of all
+            if app._css_update_count in (0, shown._css_update_count):
                 self._css_update_count = app._css_update_count
         except (ScreenStackError, RuntimeError, AttributeError):  # no screen, no app yet
             pass
