@@ -319,11 +319,16 @@ DUPLICATES = [  # a duplicate at every depth, with equal, empty and nested value
     ('{"devices": [{"serial": "A", "a:b": 1, "a:b": 2}]}', "a:b", 1),
     ('[[[{"k": [], "k": null}]]]', "k", 1),
     ('{"a": {"b": 1}, "c": 2, "a": {"b": 1}}', "a", 1),
+    # a colon written as an escape is one more colon once parsed: it would balance the
+    # count of the dropped member
+    ('{"k": "\\u003a",\n "k": "\\u003A"}', "k", 2),
+    ('{"x\\u003a": 1, "x\\u003A": 2}', "x:", None),  # not written plain: no line
 ]
 
 
 @pytest.mark.parametrize("text,key,line", DUPLICATES)
 def test_a_duplicate_key_at_any_depth_is_refused_as_before(text, key, line, monkeypatch):
+    """The reference names the key and, when it finds it written plain, its line."""
     data = text.encode()
     assert sources._fast_json(data, text) is None
     assert outcome(data) == reference_outcome(data, monkeypatch) == (
