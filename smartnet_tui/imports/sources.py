@@ -186,9 +186,14 @@ def _parse_json(data: bytes) -> Any:
             raise SourceError(f"not valid JSON ({exc.msg})", line=exc.lineno) from None
         except RecursionError:
             raise SourceError("not valid JSON (nests too deeply)") from None
-    if "\\u" in text:  # only an escape can put a control character in a JSON string
+    # A JSON string holds a C0 control only as an escape (\u001b), but DEL and the C1
+    # controls (U+007F-U+009F: U+009B is a terminal's CSI) may be written as they are.
+    if "\\u" in text or _RAW_DEL_C1.search(text):
         _check_strings(doc, "")
     return doc
+
+
+_RAW_DEL_C1 = re.compile("[\x7f-\x9f]")
 
 
 # every ASCII digit to "0", every other byte to " ": a run of digits is a run of "0"s

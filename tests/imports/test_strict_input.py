@@ -220,6 +220,15 @@ def test_escaped_control_characters_in_json_and_yaml_are_errors(tmp_path, cli, s
     refused(cli, seeded, p, "control character" if "nul" not in name else "NUL", "devices[0]")
 
 
+@pytest.mark.parametrize("char", ["\x7f", "\x9b", "\x85"])
+def test_raw_del_and_c1_controls_in_json_are_errors(tmp_path, cli, seeded, char):
+    # JSON lets DEL and the C1 controls (U+009B is a terminal's CSI) stand unescaped
+    p = tmp_path / "raw.json"
+    p.write_text('{"devices": [{"serial": "J1", "hostname": "a' + char + '[2Jb"}]}',
+                 encoding="utf-8")
+    refused(cli, seeded, p, "control character", f"U+{ord(char):04X}", "devices[0]")
+
+
 # ------------------------------------------------------------------ serials
 @pytest.mark.parametrize("given", [
     "\uff26\uff24\uff2f\uff11\uff12\uff13",  # fullwidth FDO123
