@@ -187,6 +187,10 @@ class Source(ABC):
         # the column widths of the first rows of a prepared view: (those keys, widths)
         self._first_widths: tuple[list[str], list[int]] | None = None
 
+    def has_rows(self) -> bool:
+        """Whether there is anything to show yet (an analysis, by default)."""
+        return self.analysis is not None
+
     def loaded(self) -> Analysis:
         """The analysis, for rows and sorts (only asked for once there is one)."""
         assert self.analysis is not None
@@ -294,7 +298,7 @@ class Source(ABC):
 
     def view(self, needle: str, column: int, reverse: bool, base: list[str] | None = None) -> list[str]:
         """Keys shown for a filter and a sort: filter in Python, the table gets the result."""
-        if self.analysis is None:
+        if not self.has_rows():
             return []
         keys = self.sorted_keys(column, reverse) if base is None else base
         needle = needle.strip().lower()
@@ -508,8 +512,9 @@ class AlertSource(Source):
     )
     fixed = 2
 
-    def __init__(self, analysis: Analysis | None) -> None:
+    def __init__(self, analysis: Analysis | None, shown: Sequence[Alert] = ()) -> None:
         super().__init__(analysis)
+        self._shown = shown  # without an analysis: these (a snapshot's, while loading)
         self._by_key: dict[str, Alert] = {}
         self._order: dict[str, int] = {}
         self.min_severity: str | None = None  # show this severity and worse
@@ -517,7 +522,7 @@ class AlertSource(Source):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        alerts = self.analysis.alerts() if self.analysis else []
+        alerts = self.analysis.alerts() if self.analysis else self._shown
         by_key: dict[str, Alert] = {}
         for a in alerts:
             k = alert_key(a)
@@ -533,6 +538,9 @@ class AlertSource(Source):
     def invalidate(self, keys: set[str] | None = None) -> None:
         super().invalidate(None)  # alerts come and go with any edit: cheap to redo
         self._rebuild()
+
+    def has_rows(self) -> bool:
+        return self.analysis is not None or bool(self._shown)
 
     def alert(self, key: str) -> Alert | None:
         return self._by_key.get(key)
