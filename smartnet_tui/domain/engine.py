@@ -7,6 +7,7 @@ contracts an edit touched.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -464,6 +465,25 @@ class Summary:
                           for cur, amt in self.cost_at_stake.items())
 
 
+SORT_SLICE = 4000  # alerts per slice of a sort (see _sorted_by_key)
+
+
+def _sorted_by_key(alerts: list[Alert]) -> list[Alert]:
+    """``sorted(alerts, key=sort_key)``, a slice at a time and merged: the same order (both
+    are stable), but one sort of 47,000 alerts (100k devices) held the interpreter lock
+    for about 0.1 s in one call, and the app's screen froze as long while its I/O thread
+    loaded; the merge lets the event loop in between."""
+    key = _alert_sort_key
+    if len(alerts) <= SORT_SLICE:
+        return sorted(alerts, key=key)
+    slices = [sorted(alerts[i:i + SORT_SLICE], key=key) for i in range(0, len(alerts), SORT_SLICE)]
+    return list(heapq.merge(*slices, key=key))
+
+
+def _alert_sort_key(a: Alert) -> tuple[int, int, str, str, str]:
+    return a.sort_key
+
+
 @dataclass
 class Analysis:
     """Everything the engine derives from an estate for one policy (date and windows)."""
@@ -618,8 +638,7 @@ class Analysis:
             out: list[Alert] = [a for lst in self.serial_alerts.values() for a in lst]
             out.extend(a for lst in self.contract_alerts.values() for a in lst)
             out.extend(self.coterm.values())
-            out.sort(key=lambda a: a.sort_key)
-            self._sorted = out
+            self._sorted = _sorted_by_key(out)
         return self._sorted
 
     def alerts_for_serial(self, serial: str) -> list[Alert]:
