@@ -103,7 +103,8 @@ def write(db_path: Path, snapshot_key: str, snap: Snapshot) -> bool:
     this one). False when it cannot be written (a read-only directory, a full disk): a
     cache, so nothing else follows."""
     path = snapshot_path(db_path)
-    payload = encode(snapshot_key, snap)
+    with bulk_allocation():  # lists of 47,000 rows: no collection walking them (and the app)
+        payload = encode(snapshot_key, snap)
     try:
         ref = os.stat(db_path)
         fd, tmp = create_temp(path.parent, SNAPSHOT_TMP_PREFIX + path.name + ".")

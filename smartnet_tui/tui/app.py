@@ -46,6 +46,7 @@ from smartnet_tui.tui.screens.tables import AlertsScreen, ContractsScreen, Inven
 from smartnet_tui.tui.screens.timeline import TimelineScreen
 from smartnet_tui.tui.screens.worklist import WorklistScreen
 from smartnet_tui.tui.sync import Loaded, Sync, Touched, UndoItem, UndoStack
+from smartnet_tui.tui.table_sources import Source
 from smartnet_tui.tui.widgets.bars import TOAST_CSS
 
 # The importers (the planner, PyYAML), the fetch (httpx) and every screen or dialog behind a
@@ -96,6 +97,7 @@ class SmartnetApp(App[int]):
         # While the first load runs: the alerts snapshot of the same file (the Alerts
         # screen shows it; nothing else does, and nothing is decided from it).
         self.snapshot: Snapshot | None = None
+        self.snapshot_source: Source | None = None  # the Alerts source over it, prepared
         self._snapshot_timer: Timer | None = None
         # Every open screen subscribes: it hears each change of the engine's results.
         self.data_signal: Signal[DataChanged] = Signal(self, "data")
@@ -239,7 +241,7 @@ class SmartnetApp(App[int]):
         self.last_load = loaded
         self.estate = loaded.estate
         self.analysis = loaded.analysis
-        self.snapshot = None
+        self.snapshot = self.snapshot_source = None
         if loaded.snapshot is not None:
             self.sync.save_snapshot(loaded)  # for the next start; a cache: failure is silent
         else:  # the file changed while it was read: once it is followed, the app's own
@@ -295,7 +297,7 @@ class SmartnetApp(App[int]):
         self._failed_stamp = stamp
         self.load_error = str(exc)
         self.status_note = "database error"
-        self.snapshot = None  # shown only until the file it matched is read
+        self.snapshot = self.snapshot_source = None  # shown only until its file is read
         if first:
             self.notify(str(exc), title="cannot read the database", severity="error",
                         timeout=10, markup=False)
@@ -319,18 +321,18 @@ class SmartnetApp(App[int]):
         except RuntimeError:  # the app's loop is gone
             pass
 
-    def _snapshot_found(self, snapshot: Snapshot) -> None:
+    def _snapshot_found(self, snapshot: Snapshot, source: Source) -> None:
         """The alerts snapshot matches the file being loaded (called from the I/O thread)."""
         if self.analysis is not None:
             return  # a reload: the data on screen stays
         try:
-            self.post_message(SnapshotFound(snapshot))
+            self.post_message(SnapshotFound(snapshot, source))
         except RuntimeError:  # the app's loop is gone
             pass
 
     def on_snapshot_found(self, message: SnapshotFound) -> None:
         if self.analysis is None and self.load_error is None:
-            self.snapshot = message.snapshot
+            self.snapshot, self.snapshot_source = message.snapshot, message.source
             self._data_changed(None)
 
     def on_load_progress(self, message: LoadProgress) -> None:

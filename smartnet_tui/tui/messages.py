@@ -6,6 +6,7 @@ from textual.message import Message
 
 from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.tui.sync import Touched
+from smartnet_tui.tui.table_sources import Source
 
 
 class DataChanged(Message, bubble=False):
@@ -33,6 +34,7 @@ class SnapshotFound(Message, bubble=False):
     """The alerts snapshot of the file being loaded (posted from the I/O thread): what the
     Alerts screen shows until the engine's own results arrive."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, source: Source) -> None:
         super().__init__()
         self.snapshot = snapshot
+        self.source = source  # the Alerts table's source over it, its first view made

@@ -28,7 +28,7 @@ from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.gcpause import bulk_allocation
 from smartnet_tui.store import snapshot
 from smartnet_tui.store.db import Store
-from smartnet_tui.tui.table_sources import PreparedViews
+from smartnet_tui.tui.table_sources import AlertSource, PreparedViews, Source
 
 T = TypeVar("T")
 
@@ -141,16 +141,17 @@ class SerialRunner:
 
 
 def load(store: Store, policy: Policy, note: Callable[[str], None],
-         show: Callable[[Snapshot], None] | None = None) -> Loaded:
+         show: Callable[[Snapshot, Source], None] | None = None) -> Loaded:
     """Read the whole database and run the engine over it (blocking). First, when the
     snapshot beside the database matches the file as it is and ``policy``, ``show`` gets
-    it: the alerts to show while the rest is read (``store/snapshot.py``)."""
+    it: the alerts to show while the rest is read (``store/snapshot.py``), with the Alerts
+    table's source over them, its first view made here (not on the event loop)."""
     t0 = time.perf_counter()
     key = snapshot.key(store.path, policy)  # before the file is read: a change after it shows
     if show is not None and key is not None:
         shown = snapshot.read(store.path, key)
         if shown is not None:
-            show(shown)
+            show(shown, AlertSource(None, shown.alerts).prepare())
     note("reading the database...")
     journal_id = store.last_journal_id()  # reads the file
     t1 = time.perf_counter()
@@ -245,7 +246,7 @@ class Sync:
         return self.runner.submit(job)
 
     def load(self, policy: Policy, note: Callable[[str], None],
-             show: Callable[[Snapshot], None] | None = None) -> Future[Loaded]:
+             show: Callable[[Snapshot, Source], None] | None = None) -> Future[Loaded]:
         return self.runner.submit(lambda: built_frozen(lambda: load(self._store(), policy, note, show)))
 
     def save_current_snapshot(self, shown: Snapshot, policy: Policy,

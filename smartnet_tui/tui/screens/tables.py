@@ -387,8 +387,8 @@ class AlertsScreen(TableScreen):
 
     def new_source(self) -> Source:
         snapshot = self.sapp.snapshot  # while loading: the alerts of the last start, if the same
-        if self.sapp.analysis is None and snapshot is not None:
-            return AlertSource(None, snapshot.alerts)
+        if self.sapp.analysis is None and snapshot is not None:  # prepared in the I/O thread
+            return self.sapp.snapshot_source or AlertSource(None, snapshot.alerts)
         return super().new_source()
 
     @on(RecordTable.Highlighted, "#table")
