@@ -134,7 +134,8 @@ class DetailScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#lines", RecordTable).focus()
-        super().on_mount()
+        # BaseScreen.on_mount runs too (Textual calls each class's handler): calling it
+        # here as well subscribed the screen twice, every change handled two times
 
     def action_back(self) -> None:
         self.dismiss()

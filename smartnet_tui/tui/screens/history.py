@@ -76,7 +76,8 @@ class HistoryScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#journal", RecordTable).focus()
-        super().on_mount()
+        # BaseScreen.on_mount runs too (Textual calls each class's handler): calling it
+        # here as well subscribed the screen twice, every change handled two times
 
     def refresh_modebar(self) -> None:
         n = len(self.query_one("#journal", RecordTable).keys)

@@ -122,7 +122,8 @@ class PlannerScreen(BaseScreen):
         table = self.query_one("#plan-lines", DataTable)
         table.add_columns("contract", "serial", "end", "action", "days", "annual", "prorated")
         table.focus()
-        super().on_mount()
+        # BaseScreen.on_mount runs too (Textual calls each class's handler): calling it
+        # here as well subscribed the screen twice, every change handled two times
 
     def refresh_modebar(self) -> None:
         code, reseller, currency = self.group

@@ -100,7 +100,8 @@ class TimelineScreen(BaseScreen):
         table = self.query_one("#timeline-table", DataTable)
         table.add_columns("month", "#", "renewals ending", "LDR", "LDoS", "annual cost")
         table.focus()
-        super().on_mount()
+        # BaseScreen.on_mount runs too (Textual calls each class's handler): calling it
+        # here as well subscribed the screen twice, every change handled two times
 
     def refresh_modebar(self) -> None:
         # a title, not one more tab on every screen's mode line (it lists 1-4)

@@ -216,7 +216,8 @@ class WorklistItemScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#lines", RecordTable).focus()
-        super().on_mount()
+        # BaseScreen.on_mount runs too (Textual calls each class's handler): calling it
+        # here as well subscribed the screen twice, every change handled two times
 
     def refresh_modebar(self) -> None:
         number, end = self.key
