@@ -242,7 +242,9 @@ class SmartnetApp(App[int]):
         self.estate = loaded.estate
         self.analysis = loaded.analysis
         self.snapshot = self.snapshot_source = None
-        if loaded.snapshot is not None:
+        if self.settings.demo:
+            pass  # a throw-away database, removed at exit: no snapshot beside it
+        elif loaded.snapshot is not None:
             self.sync.save_snapshot(loaded)  # for the next start; a cache: failure is silent
         else:  # the file changed while it was read: once it is followed, the app's own
             self._snapshot_later()
@@ -356,6 +358,8 @@ class SmartnetApp(App[int]):
 
     def _snapshot_later(self) -> None:
         """Save the alerts snapshot once the data has been quiet for a while."""
+        if self.settings.demo:
+            return
         if self._snapshot_timer is not None:
             self._snapshot_timer.stop()
         self._snapshot_timer = self.set_timer(SNAPSHOT_IDLE_SECONDS, self._snapshot_now,

@@ -103,6 +103,7 @@ class SerialRunner:
         self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
             queue.SimpleQueue())
         self._closed = False
+        self.busy = False  # a job is running (a hang-up waits a moment for it)
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -123,12 +124,15 @@ class SerialRunner:
             if self._closed or not fut.set_running_or_notify_cancel():
                 fut.cancel()
                 continue
+            self.busy = True
             try:
                 result = call()
             except BaseException as exc:  # noqa: BLE001 - handed to whoever awaits it
                 fut.set_exception(exc)
             else:
                 fut.set_result(result)
+            finally:
+                self.busy = False
 
     def close(self) -> None:
         """Stop taking jobs; queued ones are cancelled. Never waits for the running one."""

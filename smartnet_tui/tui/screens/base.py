@@ -34,6 +34,9 @@ def flash(app: App[Any], text: str, style: str = "bold", seconds: float = FLASH_
     app.notify(text, markup=False, timeout=seconds)
 
 
+JOB_GRACE = 1.0  # seconds a hang-up waits for the I/O thread's running job
+
+
 def end_on_hangup(app: SmartnetApp, grace: float = 5.0) -> None:
     """SIGTERM ends the app the way ``q`` does (a pending save is written first, for at most
     ``grace`` seconds) and the exit handlers run: ``--demo`` removes its throw-away
@@ -48,7 +51,16 @@ def end_on_hangup(app: SmartnetApp, grace: float = 5.0) -> None:
         if app.sync.writes_pending and loop.time() < deadline:
             loop.call_later(0.05, hung_up, deadline)
             return
-        app.sync.close()
+        app.sync.close()  # what is still queued is dropped
+        running_job(loop.time() + JOB_GRACE)
+
+    def running_job(deadline: float) -> None:
+        # The job under way (a load opening the store, a snapshot) may still create a file
+        # beside the database: the exit handlers run after it (--demo removes its
+        # directory, which the job would otherwise make again), or after a moment.
+        if app.sync.runner.busy and loop.time() < deadline:
+            loop.call_later(0.02, running_job, deadline)
+            return
         atexit._run_exitfuncs()  # noqa: SLF001 - the exit handlers, as a normal exit runs them
         os._exit(128 + signal.SIGHUP)
 
