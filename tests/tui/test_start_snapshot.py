@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import timedelta
+from decimal import Decimal
+
+import pytest
 
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import PutDevice
-from smartnet_tui.domain.engine import Analysis, Policy
+from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Device, Estate
 from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.store import snapshot
@@ -165,3 +168,40 @@ async def test_after_a_colleagues_write_the_snapshot_follows_the_file(filled_db,
     store.close()
     assert current() == fresh  # what a fresh load of the file computes
     assert any(a.subject == "NEW0000001" for a in fresh.alerts)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+async def test_while_the_snapshot_shows_the_header_says_what_is_loading(filled_db, width):
+    await first_start(filled_db)
+    gate = threading.Event()
+    store = GatedStore(filled_db, gate)
+    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
+    try:
+        async with app.run_test(size=(width, 30)) as pilot:
+            assert await asyncio.to_thread(store.entered.wait, 10)
+            assert await wait_until(pilot, lambda: bool(rows(app))
+                                    and "building the estate" in app.status_note)
+            await pilot.pause()
+            header = str(app.screen.query_one(SummaryBar).render())
+            assert "building the estate..." in header, header  # whole, never cut to "…"
+            assert "due 1" in header
+            gate.set()
+            await wait_loaded(pilot)
+    finally:
+        gate.set()
+
+
+@pytest.mark.parametrize("width", range(80, 181, 5))
+async def test_a_large_estates_counts_never_cut_the_progress_note(filled_db, width):
+    """At 100k devices the counts and the money filled a 120-column header and the note
+    ("building the estate...") was cut to an ellipsis: a user saw the snapshot's rows
+    with nothing saying the data was still loading."""
+    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await wait_loaded(pilot)
+        big = Summary(312, 227, 23327, 311, 3849, {"USD": Decimal("18620533.00")}, 47326, 23327)
+        bar = app.screen.query_one(SummaryBar)
+        bar.show("2026-12-01", big, "building the estate...")
+        await pilot.pause()
+        text = "\n".join(s.text for s in app.screen._compositor.render_strips()[:2])
+        assert "building the estate..." in text, text

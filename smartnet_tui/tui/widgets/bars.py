@@ -98,8 +98,11 @@ class SummaryBar(Static):
         elif t.cell_len + 3 + money.cell_len <= width:
             t.append("   ")
             t.append_text(money)
-            if note:
+            if note and t.cell_len + 2 + Text(note).cell_len <= width:
                 t.append(f"  {note}", style="italic")
+            elif note:  # on a line of its own, never cut: "building the estate..." must show
+                t.append("\n ")
+                t.append(note, style="italic")
         else:
             t.append("\n ")
             t.append_text(money)
