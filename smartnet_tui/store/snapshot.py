@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import stat
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -44,6 +45,7 @@ SUFFIX = ".snapshot"
 FORMAT = 1
 MAX_HEADER = 4096  # bytes: a longer first line is not ours
 _SUBJECT_TYPES = frozenset({"serial", "contract", "service_level"})
+_KIND = re.compile(r"[a-z][a-z_]{0,39}\Z")  # the engine's kinds: shown as they are
 
 
 def snapshot_path(db_path: Path) -> Path:
@@ -165,7 +167,8 @@ def _alerts(rows: list[Any]) -> tuple[Alert, ...]:
         kind, severity, subject, message, subject_type, days_left, related, reason = row
         if type(message) is list and len(message) == 1 and type(reason) is str:
             message = f"{message[0]}{reason}"  # [before the reason]: see _alert_row
-        if not (type(kind) is str and type(subject) is str and type(message) is str
+        if not (type(kind) is str and _KIND.match(kind) and type(subject) is str
+                and type(message) is str
                 and type(reason) is str and severity in ranks and subject_type in subject_types
                 and (days_left is None or type(days_left) is int) and type(related) is list):
             raise _Bad

@@ -82,6 +82,8 @@ def damaged(good: bytes) -> list[bytes]:
         return header + b"\n" + orjson.dumps(d) + b"\n"
     out.append(variant(lambda d: d["alerts"][0].__setitem__(1, "catastrophic")))  # severity
     out.append(variant(lambda d: d["alerts"][0].__setitem__(5, "12")))  # days as text
+    out.append(variant(lambda d: d["alerts"][0].__setitem__(0, "lapsed\x1b[2J")))  # a kind
+    out.append(variant(lambda d: d["alerts"][0].__setitem__(0, "")))
     out.append(variant(lambda d: d["alerts"][0].pop()))  # a short row
     out.append(variant(lambda d: d["alerts"].pop()))  # the count no longer matches
     out.append(variant(lambda d: d["summary"]["cost_at_stake"].append(["EUR", "NaN"])))
