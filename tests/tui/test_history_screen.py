@@ -32,3 +32,35 @@ async def test_history_title_and_enter_opens_the_changed_record(app):
         assert app.screen.serial == "FOC0001AAAA"
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_an_entry_whose_records_are_in_the_archive_says_where_they_are(tmp_path, monkeypatch):
+    """A large import keeps its records in the archive beside the database: the entry says
+    how many, and where to read them, instead of looking empty."""
+    from smartnet_tui.config import Settings
+    from smartnet_tui.domain.changes import PutDevice
+    from smartnet_tui.domain.model import Device
+    from smartnet_tui.store import archive
+    from smartnet_tui.store.db import Store
+    from smartnet_tui.tui.app import SmartnetApp
+    from smartnet_tui.tui.screens.history import HistoryScreen
+
+    from .conftest import TODAY
+
+    monkeypatch.setattr(archive, "RECORDS_IN_DATABASE", 3)
+    db = tmp_path / "db.json"
+    store = Store(db)
+    store.apply([PutDevice(Device(f"FOC{i}", "C9200-24P")) for i in range(5)], "import big.csv")
+    store.close()
+    app = SmartnetApp(Settings(db_path=db, today=TODAY))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("H")
+        assert isinstance(app.screen, HistoryScreen)
+
+        def text() -> str:
+            return "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+        assert await wait_until(pilot, lambda: "records kept in the archive" in text())
+        assert "5 records kept in the archive beside the database" in text()
+        assert "smartnet history --all" in text()

@@ -129,6 +129,10 @@ class HistoryScreen(BaseScreen):
         except Exception:  # noqa: BLE001 - an odd journal entry must not break the screen
             lines = ["(changes could not be described)"]
         t.append("\n".join(clean(line) for line in lines))
+        archived = entry.get("archived_changes")
+        if isinstance(archived, int) and archived > 0:  # a large import's records
+            t.append(f"\n{archived:,} records kept in the archive beside the database: "
+                     "smartnet history --all lists them", style="dim")
         self.query_one("#entry", Static).update(t)
 
     @on(RecordTable.Selected, "#journal")
