@@ -8,8 +8,8 @@ It is read only when its key matches exactly:
   and change times: every write of smartnet renames a new file in, and an edit in place
   changes the times; the change time cannot be set back by a user);
 - the policy (the reference date and the due and review windows);
-- this code (the package's version and the size and time of every domain module, so that
-  an upgrade of the rules never shows alerts of the old ones).
+- this code (the package's version and the size and time of every domain module and of
+  the store's converters, so that an upgrade of the rules never shows alerts of the old ones).
 
 Anything else (another key, a torn or tampered file, a missing one, a directory that
 cannot be written) means no snapshot: the app then starts as it would without. The file
@@ -55,10 +55,11 @@ def snapshot_path(db_path: Path) -> Path:
 
 @functools.cache
 def _code_mark() -> str:
-    """The domain modules as installed: a change of the rules makes old snapshots stale."""
-    here = Path(__file__).resolve().parent.parent / "domain"
-    parts = []
-    for p in sorted(here.glob("*.py")):
+    """The domain modules and the store's converters as installed: a change of the rules
+    (or of how records are read) makes old snapshots stale."""
+    package = Path(__file__).resolve().parent.parent
+    parts = []  # the rules, and the conversion of stored records into the domain's
+    for p in [*sorted((package / "domain").glob("*.py")), package / "store" / "converters.py"]:
         try:
             st = p.stat()
         except OSError:

@@ -61,6 +61,7 @@ CLOCK_SECONDS = 30.0  # midnight rollover check
 # start follows the data once it has been quiet this long (a write of a few MB in the I/O
 # thread: not at every keystroke of a busy session).
 SNAPSHOT_IDLE_SECONDS = 5.0
+SNAPSHOT_ATTEMPTS = 3  # saves refused (the file ahead of the screens) before giving up
 
 
 class SmartnetApp(App[int]):
@@ -99,6 +100,9 @@ class SmartnetApp(App[int]):
         self.snapshot: Snapshot | None = None
         self.snapshot_source: Source | None = None  # the Alerts source over it, prepared
         self._snapshot_timer: Timer | None = None
+        # a failed write under a later edit of the same record: the screens may no longer
+        # show the file (read again; no snapshot is saved from them meanwhile)
+        self._diverged = False
         # Every open screen subscribes: it hears each change of the engine's results.
         self.data_signal: Signal[DataChanged] = Signal(self, "data")
         # Background refresh: at most one runs; a request while it runs is kept (a
@@ -229,7 +233,8 @@ class SmartnetApp(App[int]):
         seq = self._edit_seq
         try:
             loaded = await asyncio.wrap_future(
-                self.sync.load(self.policy(), self._note, self._snapshot_found))
+                self.sync.load(self.policy(), self._note,
+                               self._snapshot_found if self.analysis is None else None))
         except Exception as exc:  # noqa: BLE001 - any unreadable file: said, read-only, no traceback
             self._read_failed(self._unreadable(exc))
             return
@@ -242,6 +247,7 @@ class SmartnetApp(App[int]):
         self.estate = loaded.estate
         self.analysis = loaded.analysis
         self.snapshot = self.snapshot_source = None
+        self._diverged = False
         if self.settings.demo:
             pass  # a throw-away database, removed at exit: no snapshot beside it
         elif loaded.snapshot is not None:
@@ -356,28 +362,42 @@ class SmartnetApp(App[int]):
         if touched is not None:  # an edit or another writer's change: a load saves its own
             self._snapshot_later()
 
-    def _snapshot_later(self) -> None:
+    def _snapshot_later(self, attempt: int = 1) -> None:
         """Save the alerts snapshot once the data has been quiet for a while."""
         if self.settings.demo:
             return
         if self._snapshot_timer is not None:
             self._snapshot_timer.stop()
-        self._snapshot_timer = self.set_timer(SNAPSHOT_IDLE_SECONDS, self._snapshot_now,
-                                              name="snapshot")
+        self._snapshot_timer = self.set_timer(
+            SNAPSHOT_IDLE_SECONDS, lambda: self._snapshot_now(attempt), name="snapshot")
 
-    def _snapshot_now(self) -> None:
+    def _snapshot_now(self, attempt: int = 1) -> None:
         """The alerts snapshot of what the screens show, saved for the next start when it is
         the file's: no write pending or refresh running, and (checked in the I/O thread) the
         file's newest journal entry is the one the app followed to."""
         self._snapshot_timer = None
         if (self.analysis is None or self.summary is None or self.scenario is not None
-                or self.load_error is not None):
+                or self.load_error is not None or self._diverged):
             return
+        policy = self.analysis.policy  # the date the alerts were computed for
+        if policy.today != self.today():
+            return  # past midnight: the clock's reload computes (and saves) the new day's
         if self.sync.writes_pending or self._refreshing:
             self._snapshot_later()
             return
         shown = Snapshot(tuple(self.analysis.alerts()), self.summary)
-        self.sync.save_current_snapshot(shown, self.policy(), self.sync.journal_id)
+        saved = self.sync.save_current_snapshot(shown, policy, self.sync.journal_id)
+        self.run_worker(self._snapshot_saved(saved, attempt), group="snapshot")
+
+    async def _snapshot_saved(self, saved: Future[bool], attempt: int) -> None:
+        """Try again later (a few times) when the file was ahead of the screens: a write
+        whose result had not reached them, another writer not followed yet."""
+        try:
+            done = await asyncio.wrap_future(saved)
+        except Exception:  # noqa: BLE001 - a cache: an unreadable journal is said elsewhere
+            return
+        if not done and attempt < SNAPSHOT_ATTEMPTS:
+            self._snapshot_later(attempt + 1)
 
     def _refresh_headers(self) -> None:
         for screen in self.screen_stack:
@@ -576,6 +596,9 @@ class SmartnetApp(App[int]):
             # a conflict means another writer got in first: the catch-up shows their version
             if shown and self.estate is not None and still_applied(self.estate, changes):
                 self._apply_in_memory(backward)
+            elif shown:  # a later edit of the same record sits on top: read the file again
+                self._diverged = True
+                self.request_refresh("reload")
             if shown and not undo:
                 self.sync.undo.forget(changes)
             self.notify(str(exc), title=f"not saved: {label}", severity="error", timeout=10,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from smartnet_tui.domain.engine import Analysis, Policy, Summary
 from smartnet_tui.domain.model import Device, Estate
 from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.store import snapshot
-from smartnet_tui.store.db import Store
+from smartnet_tui.store.db import Store, StoreError
 from smartnet_tui.tui import app as app_module
 from smartnet_tui.tui.app import SmartnetApp
 from smartnet_tui.tui.widgets.bars import ModeBar, SummaryBar
@@ -205,3 +206,60 @@ async def test_a_large_estates_counts_never_cut_the_progress_note(filled_db, wid
         await pilot.pause()
         text = "\n".join(s.text for s in app.screen._compositor.render_strips()[:2])
         assert "building the estate..." in text, text
+
+
+async def test_past_midnight_yesterdays_alerts_are_not_saved_as_todays(filled_db):
+    """The alerts on screen were computed for the day they were computed: after midnight
+    (before the clock's reload) they are not saved under the new day's key."""
+    day = [TODAY]
+    app = SmartnetApp(Settings(db_path=filled_db))
+    app.clock = lambda: day[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert await wait_until(pilot, lambda: snapshot.snapshot_path(filled_db).exists())
+        dev = app.estate.devices["FOC0003CCCC"]
+        assert app.submit([PutDevice(replace(dev, hostname="renamed"))], "rename")
+        assert await wait_until(pilot, lambda: not app.sync.writes_pending)
+        day[0] = TODAY + timedelta(days=1)  # midnight: the 30 s clock check has not run yet
+        app._snapshot_now()  # the idle timer fires
+        await app.workers.wait_for_complete()
+        await asyncio.to_thread(app.sync.run(lambda: None).result, 10)  # the I/O queue drained
+        tomorrow = Policy(TODAY + timedelta(days=1))
+        assert snapshot.read(filled_db, snapshot.key(filled_db, tomorrow)) is None
+
+
+async def test_a_failed_write_under_a_later_edit_is_read_again_not_saved(filled_db):
+    """Two edits of one device queued, the first fails, the second is refused by its check:
+    what the screens show is no longer the file. The app reads the file again, and a
+    snapshot saved afterwards is the file's."""
+    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        store = app.store
+        real_apply = store.apply
+        calls: list[int] = []
+
+        def flaky(*a, **k):
+            calls.append(1)
+            if len(calls) == 1:
+                raise StoreError(f"{filled_db}: cannot write the database (disk full)")
+            return real_apply(*a, **k)
+
+        store.apply = flaky
+        gate = threading.Event()
+        app.sync.run(gate.wait, 10)  # the I/O thread busy meanwhile
+        dev = app.estate.devices["FOC0003CCCC"]
+        assert app.submit([PutDevice(replace(dev, status="retired"))], "retire")
+        dev = app.estate.devices["FOC0003CCCC"]
+        assert app.submit([PutDevice(replace(dev, status="spare"))], "spare")
+        gate.set()
+        file_status = Store(filled_db).load().devices["FOC0003CCCC"].status
+        assert await wait_until(pilot, lambda: len(calls) == 2 and not app.sync.writes_pending
+                                and app.estate.devices["FOC0003CCCC"].status == file_status)
+        app._snapshot_now()
+        assert await wait_until(pilot, lambda: snapshot.read(
+            filled_db, snapshot.key(filled_db, app.policy())) is not None)
+    fresh = Store(filled_db)
+    truth = Snapshot.of(Analysis(fresh.load(), Policy(TODAY)))
+    fresh.close()
+    assert snapshot.read(filled_db, snapshot.key(filled_db, Policy(TODAY))) == truth
