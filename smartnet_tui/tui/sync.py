@@ -209,6 +209,15 @@ def save_current_snapshot(store: Store, shown: Snapshot, policy: Policy, journal
     return snapshot.write(store.path, key, shown)
 
 
+def follow(store: Store, since: int) -> tuple[list[Change], int] | None:
+    """What :meth:`Sync.changes_since` returns (see there)."""
+    replaced = store.changed_on_disk()  # our own writes keep the store's stamp
+    result = store.changes_since(since)
+    if result is not None and replaced and result[1] == since and not result[0]:
+        return None
+    return result
+
+
 class Sync:
     """The app's one line to the database: a store, a serial runner, where the journal
     was last followed to, the writes not yet done and the undo stack."""
@@ -271,8 +280,10 @@ class Sync:
         return self.runner.submit(lambda: save_snapshot(self._store(), loaded))
 
     def changes_since(self, since: int) -> Future[tuple[list[Change], int] | None]:
-        """Other writers' changes after journal entry ``since`` (None: re-read everything)."""
-        return self.runner.submit(lambda: self._store().changes_since(since))
+        """Other writers' changes after journal entry ``since`` (None: re-read everything:
+        the journal does not continue from it, or the file changed without a new entry,
+        replaced by another file or edited by hand, which no journal entry describes)."""
+        return self.runner.submit(lambda: follow(self._store(), since))
 
     def write(self, fn: Callable[[Store], T]) -> Future[T]:
         """A write: counted as pending from now until it finished (done or failed)."""

@@ -5,6 +5,7 @@ A changed file, another day or a damaged snapshot show nothing early (as before)
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from dataclasses import replace
 from datetime import timedelta
@@ -256,6 +257,47 @@ async def test_a_failed_write_under_a_later_edit_is_read_again_not_saved(filled_
         file_status = Store(filled_db).load().devices["FOC0003CCCC"].status
         assert await wait_until(pilot, lambda: len(calls) == 2 and not app.sync.writes_pending
                                 and app.estate.devices["FOC0003CCCC"].status == file_status)
+        app._snapshot_now()
+        assert await wait_until(pilot, lambda: snapshot.read(
+            filled_db, snapshot.key(filled_db, app.policy())) is not None)
+    fresh = Store(filled_db)
+    truth = Snapshot.of(Analysis(fresh.load(), Policy(TODAY)))
+    fresh.close()
+    assert snapshot.read(filled_db, snapshot.key(filled_db, Policy(TODAY))) == truth
+
+
+@pytest.mark.parametrize("how", ["replaced", "edited by hand"])
+async def test_a_file_changed_without_a_journal_entry_is_read_again(filled_db, tmp_path, how):
+    """The database replaced by another file whose journal ends at the same entry (rebuilt
+    from exports, then moved in), or edited by hand: no journal entry says what changed,
+    so the app reads the whole file again, shows it, and any snapshot it saves is the
+    file's."""
+    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert "FOC0005EEEE" in app.estate.devices
+        if how == "replaced":
+            other = tmp_path / "other" / "db.json"
+            other.parent.mkdir()
+            store = Store(other)
+            store.apply([PutDevice(Device("OTHER00001", "C9200-24P", hostname="other-sw"))],
+                        "import")
+            store.close()
+            assert Store(other).last_journal_id() == app.sync.journal_id == 1
+            os.replace(other, filled_db)
+        else:
+            data = filled_db.read_bytes()
+            assert b'"acc-sw-05"' in data
+            filled_db.write_bytes(data.replace(b'"acc-sw-05"', b'"hand-sw-5"'))
+        expect = "OTHER00001" if how == "replaced" else "hand-sw-5"
+
+        def shown() -> bool:
+            if how == "replaced":
+                return app.estate is not None and set(app.estate.devices) == {"OTHER00001"}
+            return (app.estate is not None
+                    and app.estate.devices["FOC0005EEEE"].hostname == "hand-sw-5")
+
+        assert await wait_until(pilot, shown), expect
         app._snapshot_now()
         assert await wait_until(pilot, lambda: snapshot.read(
             filled_db, snapshot.key(filled_db, app.policy())) is not None)
