@@ -44,6 +44,7 @@ from smartnet_tui.store.storage import SNAPSHOT_TMP_PREFIX, create_temp
 SUFFIX = ".snapshot"
 FORMAT = 1
 MAX_HEADER = 4096  # bytes: a longer first line is not ours
+MAX_BYTES = 512 * 1024 * 1024  # 47,000 alerts (100k devices) take 7 MB
 _SUBJECT_TYPES = frozenset({"serial", "contract", "service_level"})
 _KIND = re.compile(r"[a-z][a-z_]{0,39}\Z")  # the engine's kinds: shown as they are
 
@@ -207,12 +208,18 @@ def read(db_path: Path, snapshot_key: str) -> Snapshot | None:
     """The snapshot beside ``db_path`` if its key is ``snapshot_key`` and it is whole and
     well formed; None otherwise (never raises)."""
     try:
-        with open(snapshot_path(db_path), "rb") as fh:
+        # never blocks (a FIFO put there), never a device, never more than MAX_BYTES
+        fd = os.open(snapshot_path(db_path), os.O_RDONLY | os.O_NONBLOCK
+                     | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+                return None
             header = orjson.loads(fh.readline(MAX_HEADER))
             if (type(header) is not dict or header.get("format") != FORMAT
                     or header.get("key") != snapshot_key):
                 return None
-            body = orjson.loads(fh.read())
+            body = orjson.loads(fh.read(MAX_BYTES))
         if type(body) is not dict or type(body.get("alerts")) is not list:
             return None
         with bulk_allocation():  # tens of thousands of acyclic objects: no collector walks

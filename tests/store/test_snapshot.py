@@ -151,3 +151,14 @@ def test_its_temp_files_are_not_the_databases_and_stale_ones_go(db):
 def test_the_key_counts_nothing_but_the_file_the_policy_and_the_code(db):
     assert snapshot.key(db, POLICY) == snapshot.key(db, Policy(date(2026, 12, 1)))
     assert snapshot.key(db, POLICY) != snapshot.key(db, Policy(TODAY, review_days=90))
+
+
+def test_a_fifo_or_an_oversized_file_in_its_place_is_no_snapshot(db, monkeypatch):
+    key = snapshot.key(db, POLICY)
+    path = snapshot.snapshot_path(db)
+    os.mkfifo(path)  # a read would block for ever (the app's load waited behind it)
+    assert snapshot.read(db, key) is None
+    path.unlink()
+    assert snapshot.write(db, key, analysed(db))
+    monkeypatch.setattr(snapshot, "MAX_BYTES", 100)
+    assert snapshot.read(db, key) is None
