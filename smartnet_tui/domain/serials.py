@@ -29,10 +29,11 @@ INVISIBLE = (
 )
 _DROP = str.maketrans("", "", INVISIBLE)
 
-# C0 controls other than tab, line feed and carriage return; DEL; C1 controls. (Bidi
-# controls may be part of right-to-left text: kept in fields, escaped on output, removed
-# from serials.)
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls other than tab, line feed and carriage return; DEL; C1 controls; lone
+# surrogates (a JSON escape such as \ud800 makes one: not text, and no file can store it).
+# (Bidi controls may be part of right-to-left text: kept in fields, escaped on output,
+# removed from serials.)
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalise_serial(value: str) -> str:
@@ -87,4 +88,6 @@ def control_char_message(text: str) -> str | None:
         return None
     if found == "U+0000":
         return "holds a NUL byte (U+0000): a UTF-16 file without a byte-order mark, or binary data?"
+    if "U+D800" <= found <= "U+DFFF":
+        return f"holds a lone surrogate ({found}), which is not text"
     return f"holds a control character ({found}), which no real value contains"

@@ -229,6 +229,23 @@ def test_raw_del_and_c1_controls_in_json_are_errors(tmp_path, cli, seeded, char)
     refused(cli, seeded, p, "control character", f"U+{ord(char):04X}", "devices[0]")
 
 
+@pytest.mark.parametrize("record", [
+    '{"serial": "S1", "hostname": "a\\ud800b"}',
+    '{"serial": "S1", "tags": ["x\\udfff"]}',
+])
+def test_a_lone_surrogate_escape_in_json_is_an_error_naming_the_field(tmp_path, cli, seeded, record):
+    # valid JSON, but not text: it passed the checks and failed at the write, blaming the db
+    p = tmp_path / "sur.json"
+    p.write_text('{"devices": [' + record + ']}', encoding="utf-8")
+    refused(cli, seeded, p, "lone surrogate", "devices[0]")
+
+
+def test_a_lone_surrogate_contract_number_is_an_error_not_an_internal_one(tmp_path, cli, seeded):
+    p = tmp_path / "sur.json"
+    p.write_text('{"contracts": [{"number": "\\ud800", "lines": []}]}', encoding="utf-8")
+    refused(cli, seeded, p, "lone surrogate", "contracts[0]")
+
+
 # ------------------------------------------------------------------ serials
 @pytest.mark.parametrize("given", [
     "\uff26\uff24\uff2f\uff11\uff12\uff13",  # fullwidth FDO123
