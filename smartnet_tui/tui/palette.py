@@ -67,6 +67,10 @@ def _score(needle: str, hay: str) -> float:
     return 0.6
 
 
+def _nothing() -> None:
+    """A hit that only informs."""
+
+
 class LookupProvider(Provider):
     """Devices (serial or hostname), contract lines, contracts and screens."""
 
@@ -105,7 +109,9 @@ class LookupProvider(Provider):
             if lower in label.lower():
                 yield Hit(0.9, Text(label), partial(app.run_action, action), text=label, help=what)
         a = app.analysis
-        if a is None:
+        if a is None:  # said, rather than "no matches" for a serial that exists
+            note = f"{q}: still loading the database, ask again in a moment"
+            yield Hit(0.1, Text(note, style="italic"), _nothing, text=note)
             return
         estate = a.estate
         n = 0

@@ -305,3 +305,31 @@ async def test_a_file_changed_without_a_journal_entry_is_read_again(filled_db, t
     truth = Snapshot.of(Analysis(fresh.load(), Policy(TODAY)))
     fresh.close()
     assert snapshot.read(filled_db, snapshot.key(filled_db, Policy(TODAY))) == truth
+
+
+async def test_a_lookup_while_loading_says_so_not_no_matches(filled_db):
+    from textual.command import CommandList
+
+    await first_start(filled_db)
+    gate = threading.Event()
+    store = GatedStore(filled_db, gate)
+    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert await asyncio.to_thread(store.entered.wait, 10)
+            assert await wait_until(pilot, lambda: bool(rows(app)))  # the snapshot's rows
+            await pilot.press("colon", *"foc0007")
+
+            def hits() -> str:
+                try:
+                    lst = app.screen.query_one(CommandList)
+                except Exception:  # noqa: BLE001 - the palette not open yet
+                    return ""
+                return " | ".join(str(lst.get_option_at_index(i).prompt)
+                                  for i in range(lst.option_count))
+
+            assert await wait_until(pilot, lambda: "still loading" in hits()), hits()
+            gate.set()
+            await wait_loaded(pilot)
+    finally:
+        gate.set()
