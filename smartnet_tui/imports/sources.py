@@ -183,7 +183,9 @@ def _parse_json(data: bytes) -> Any:
             line = _json_key_line(text, exc.key)
             raise SourceError(f"duplicate key {exc.key!r} in one object", line=line) from None
         except json.JSONDecodeError as exc:
-            raise SourceError(f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+            # the decoder's message ends in "at" ("Invalid control character at"): where
+            raise SourceError(f"not valid JSON ({exc.msg.removesuffix(' at')}, column "
+                              f"{exc.colno})", line=exc.lineno) from None
         except RecursionError:
             raise SourceError("not valid JSON (nests too deeply)") from None
     # A JSON string holds a C0 control only as an escape (\u001b), but DEL and the C1

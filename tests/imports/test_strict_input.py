@@ -246,6 +246,12 @@ def test_a_lone_surrogate_contract_number_is_an_error_not_an_internal_one(tmp_pa
     refused(cli, seeded, p, "lone surrogate", "contracts[0]")
 
 
+def test_a_raw_control_character_in_json_names_line_and_column(tmp_path, cli, seeded):
+    p = tmp_path / "raw.json"
+    p.write_bytes(b'{"devices": [\n {"serial": "J1", "notes": "a\x01b"}]}')
+    refused(cli, seeded, p, "not valid JSON (Invalid control character, column 30)", ":2")
+
+
 # ------------------------------------------------------------------ serials
 @pytest.mark.parametrize("given", [
     "\uff26\uff24\uff2f\uff11\uff12\uff13",  # fullwidth FDO123

@@ -433,7 +433,7 @@ class AlertsScreen(TableScreen):
             return
         if self.sapp.analysis is None:  # a snapshot's alert: the records are still being read
             flash(self.app, "still loading: details open once the database is read",
-                  style="bold yellow")
+                  style="bold yellow", seconds=2.0)
             return
         if alert.subject_type == "serial":
             self.sapp.open_device(alert.subject)
