@@ -209,7 +209,10 @@ class TableScreen(BaseScreen):
     def action_filter(self) -> None:
         box = self.query_one(FilterInput)
         box.add_class("-shown")
-        box.focus()
+        # Focused now, not after this turn of the loop (Widget.focus defers it): keys that
+        # arrive with the slash (a paste, a lagging SSH link) are typed into the filter,
+        # not run as commands (u undid the last edit, s opened a dialog).
+        self.set_focus(box)
 
     def set_filter(self, text: str) -> None:
         box = self.query_one(FilterInput)
