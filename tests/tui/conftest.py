@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import PutContract, PutDevice, PutEoX
-from smartnet_tui.domain.model import Contract, Device, EoX, LineSpec, Triage
+from smartnet_tui.domain.model import Contract, Device, EoX, Estate, LineSpec, Triage
 from smartnet_tui.store.db import Store
 
 TODAY = date(2026, 12, 1)
@@ -44,6 +45,21 @@ def estate_changes() -> list:
                              lines=(LineSpec("FOC0007GGGG"),))),
         PutEoX(EoX("WS-C3850-48P", last_date_of_support=date(2025, 10, 31))),
     ]
+
+
+class SlowStore(Store):
+    """A store whose load (the estate's build) blocks until the test opens the gate: a huge
+    file, made deterministic."""
+
+    def __init__(self, path, gate: threading.Event) -> None:
+        super().__init__(path)
+        self.gate = gate
+        self.entered = threading.Event()
+
+    def load(self) -> Estate:
+        self.entered.set()
+        self.gate.wait(30)
+        return super().load()
 
 
 def make_db(directory: Path) -> Path:
@@ -106,3 +122,16 @@ async def wait_until(pilot, predicate, tries: int = 1500) -> bool:
         await pilot.pause(0.01)
         await pilot.app.workers.wait_for_complete()
     return predicate()
+
+
+def count_data_changes(screen) -> list:
+    """The changes of the data ``screen`` handles from now on (its ``data_changed`` calls)."""
+    calls: list = []
+    original = screen.data_changed
+
+    def counted(touched):
+        calls.append(touched)
+        original(touched)
+
+    screen.data_changed = counted
+    return calls

@@ -7,30 +7,14 @@ import threading
 import time
 
 from smartnet_tui.config import Settings
-from smartnet_tui.domain.model import Estate
 from smartnet_tui.store.db import Store
 from smartnet_tui.tui.app import SmartnetApp
 from smartnet_tui.tui.widgets.bars import SummaryBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
-from .conftest import TODAY, make_db
+from .conftest import TODAY, SlowStore, make_db
 
 SIZE = (100, 30)
-
-
-class SlowStore(Store):
-    """A store whose load blocks until the test opens the gate (a huge file, made
-    deterministic)."""
-
-    def __init__(self, path, gate: threading.Event) -> None:
-        super().__init__(path)
-        self.gate = gate
-        self.entered = threading.Event()
-
-    def load(self) -> Estate:
-        self.entered.set()
-        self.gate.wait(30)
-        return super().load()
 
 
 async def test_quit_during_a_slow_load_exits_within_two_seconds(filled_db):

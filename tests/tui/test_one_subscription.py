@@ -10,7 +10,7 @@ import pytest
 
 from smartnet_tui.domain.changes import PutDevice
 
-from .conftest import wait_loaded, wait_until
+from .conftest import count_data_changes, wait_loaded, wait_until
 
 SIZE = (120, 40)
 
@@ -49,14 +49,7 @@ async def test_a_change_reaches_each_screen_once(app, opener):
         screen = app.screen
         subscribers = [s for s in app.data_signal._subscriptions if s is screen]
         assert len(subscribers) <= 1
-        calls = []
-        original = screen.data_changed
-
-        def counted(touched):
-            calls.append(touched)
-            original(touched)
-
-        screen.data_changed = counted  # type: ignore[method-assign]
+        calls = count_data_changes(screen)
         dev = app.estate.devices["FOC0005EEEE"]
         assert app.submit([PutDevice(replace(dev, hostname="once-sw"))], "rename")
         assert await wait_until(pilot, lambda: bool(calls))

@@ -38,7 +38,7 @@ from smartnet_tui.tui.table_sources import (
 from smartnet_tui.tui.widgets.bars import SummaryBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
-from .conftest import TODAY, wait_loaded, wait_until
+from .conftest import TODAY, count_data_changes, wait_loaded, wait_until
 
 SIZE = (120, 36)
 KINDS: tuple[type[Source], ...] = (DeviceSource, ContractSource, AlertSource)
@@ -223,14 +223,7 @@ async def test_each_change_is_shown_once_per_screen(app):
         await pilot.press("1")
         screen = app.screen
         assert isinstance(screen, InventoryScreen)
-        calls = []
-        original = screen.data_changed
-
-        def counted(touched):
-            calls.append(touched)
-            original(touched)
-
-        screen.data_changed = counted  # type: ignore[method-assign]
+        calls = count_data_changes(screen)
         dev = app.estate.devices["FOC0005EEEE"]
         assert app.submit([PutDevice(replace(dev, hostname="once-sw"))], "rename")
         assert await wait_until(pilot, lambda: bool(calls))

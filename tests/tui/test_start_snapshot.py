@@ -16,7 +16,7 @@ import pytest
 from smartnet_tui.config import Settings
 from smartnet_tui.domain.changes import PutDevice
 from smartnet_tui.domain.engine import Analysis, Policy, Summary
-from smartnet_tui.domain.model import Device, Estate
+from smartnet_tui.domain.model import Device
 from smartnet_tui.domain.snapshot import Snapshot
 from smartnet_tui.store import snapshot
 from smartnet_tui.store.db import Store, StoreError
@@ -25,23 +25,9 @@ from smartnet_tui.tui.app import SmartnetApp
 from smartnet_tui.tui.widgets.bars import ModeBar, SummaryBar
 from smartnet_tui.tui.widgets.record_table import RecordTable
 
-from .conftest import TODAY, wait_loaded, wait_until
+from .conftest import TODAY, SlowStore, wait_loaded, wait_until
 
 SIZE = (100, 30)
-
-
-class GatedStore(Store):
-    """A store whose estate build waits for the test (a large file, made deterministic)."""
-
-    def __init__(self, path, gate: threading.Event) -> None:
-        super().__init__(path)
-        self.gate = gate
-        self.entered = threading.Event()
-
-    def load(self) -> Estate:
-        self.entered.set()
-        self.gate.wait(30)
-        return super().load()
 
 
 def screen_text(app) -> str:
@@ -66,7 +52,7 @@ async def test_the_next_start_shows_the_alerts_before_the_estate_is_read(filled_
     shown, text = await first_start(filled_db)
     assert shown and "FOC0007GGGG" in text
     gate = threading.Event()
-    store = GatedStore(filled_db, gate)
+    store = SlowStore(filled_db, gate)
     app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -104,7 +90,7 @@ async def test_the_next_start_shows_the_alerts_before_the_estate_is_read(filled_
 async def nothing_early(db, today=TODAY) -> str:
     """Start with the load held: no row may show before the estate is read."""
     gate = threading.Event()
-    store = GatedStore(db, gate)
+    store = SlowStore(db, gate)
     app = SmartnetApp(Settings(db_path=db, today=today), store=store)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -176,7 +162,7 @@ async def test_after_a_colleagues_write_the_snapshot_follows_the_file(filled_db,
 async def test_while_the_snapshot_shows_the_header_says_what_is_loading(filled_db, width):
     await first_start(filled_db)
     gate = threading.Event()
-    store = GatedStore(filled_db, gate)
+    store = SlowStore(filled_db, gate)
     app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
     try:
         async with app.run_test(size=(width, 30)) as pilot:
@@ -312,7 +298,7 @@ async def test_a_lookup_while_loading_says_so_not_no_matches(filled_db):
 
     await first_start(filled_db)
     gate = threading.Event()
-    store = GatedStore(filled_db, gate)
+    store = SlowStore(filled_db, gate)
     app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
     try:
         async with app.run_test(size=SIZE) as pilot:
