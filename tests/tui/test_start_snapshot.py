@@ -7,9 +7,12 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -28,6 +31,21 @@ from smartnet_tui.tui.widgets.record_table import RecordTable
 from .conftest import TODAY, SlowStore, wait_loaded, wait_until
 
 SIZE = (100, 30)
+
+
+@asynccontextmanager
+async def held_load(db, size=SIZE, today=TODAY) -> AsyncIterator[tuple[SmartnetApp, Any, threading.Event]]:
+    """The app started on ``db`` with its estate build held until ``gate.set()`` (always
+    released at the end): ``(app, pilot, gate)``, once the load has reached the build."""
+    gate = threading.Event()
+    store = SlowStore(db, gate)
+    app = SmartnetApp(Settings(db_path=db, today=today), store=store)
+    try:
+        async with app.run_test(size=size) as pilot:
+            assert await asyncio.to_thread(store.entered.wait, 10)
+            yield app, pilot, gate
+    finally:
+        gate.set()
 
 
 def screen_text(app) -> str:
@@ -51,66 +69,52 @@ async def first_start(db, today=TODAY) -> tuple[list[str], str]:
 async def test_the_next_start_shows_the_alerts_before_the_estate_is_read(filled_db):
     shown, text = await first_start(filled_db)
     assert shown and "FOC0007GGGG" in text
-    gate = threading.Event()
-    store = SlowStore(filled_db, gate)
-    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            assert await asyncio.to_thread(store.entered.wait, 10)
-            assert await wait_until(pilot, lambda: bool(rows(app)))
-            assert app.analysis is None  # the estate is still being read
-            assert rows(app) == shown  # the same rows, in the same order
-            early = screen_text(app)
-            assert "FOC0007GGGG" in early and "ORPHAN9999" in early
-            header = str(app.screen.query_one(SummaryBar).render())
-            assert "building the" in header  # the load goes on, and says so
-            # the header's counts are the engine's of the last start
-            assert header.split("at stake")[0] == text.split("at stake")[0]
+    async with held_load(filled_db) as (app, pilot, gate):
+        assert await wait_until(pilot, lambda: bool(rows(app)))
+        assert app.analysis is None  # the estate is still being read
+        assert rows(app) == shown  # the same rows, in the same order
+        early = screen_text(app)
+        assert "FOC0007GGGG" in early and "ORPHAN9999" in early
+        header = str(app.screen.query_one(SummaryBar).render())
+        assert "building the" in header  # the load goes on, and says so
+        # the header's counts are the engine's of the last start
+        assert header.split("at stake")[0] == text.split("at stake")[0]
 
-            # filtering works on them; opening one waits for the records
-            await pilot.press("v")  # critical only
-            assert await wait_until(pilot, lambda: "severity: critical" in
-                                    str(app.screen.query_one(ModeBar).render()))
-            await pilot.press("v", "v", "v", "v")  # back to all
-            await pilot.press("enter")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "AlertsScreen"
-            assert "still loading" in str(app.screen.query_one(ModeBar).render())
+        # filtering works on them; opening one waits for the records
+        await pilot.press("v")  # critical only
+        assert await wait_until(pilot, lambda: "severity: critical" in
+                                str(app.screen.query_one(ModeBar).render()))
+        await pilot.press("v", "v", "v", "v")  # back to all
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AlertsScreen"
+        assert "still loading" in str(app.screen.query_one(ModeBar).render())
 
-            gate.set()
-            await wait_loaded(pilot)
-            assert app.analysis is not None and app.snapshot is None
-            assert await wait_until(pilot, lambda: rows(app) == shown)
-            await pilot.press("enter")  # now a detail opens
-            assert await wait_until(pilot, lambda: type(app.screen).__name__ != "AlertsScreen")
-    finally:
         gate.set()
+        await wait_loaded(pilot)
+        assert app.analysis is not None and app.snapshot is None
+        assert await wait_until(pilot, lambda: rows(app) == shown)
+        await pilot.press("enter")  # now a detail opens
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ != "AlertsScreen")
 
 
 async def nothing_early(db, today=TODAY) -> str:
     """Start with the load held: no row may show before the estate is read."""
-    gate = threading.Event()
-    store = SlowStore(db, gate)
-    app = SmartnetApp(Settings(db_path=db, today=today), store=store)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            assert await asyncio.to_thread(store.entered.wait, 10)
-            # posted after a snapshot would have been (messages keep their order)
-            assert await wait_until(pilot, lambda: "building the estate" in app.status_note)
-            await pilot.pause()
-            assert app.analysis is None
-            early = rows(app)
-            text = screen_text(app)
-            gate.set()
-            await wait_loaded(pilot)
-            assert rows(app)  # the load itself is unaffected
-            # and its snapshot is saved for the next start
-            assert await wait_until(pilot, lambda: snapshot.read(
-                db, snapshot.key(db, app.policy())) is not None)
-            assert early == [], text
-            return text
-    finally:
+    async with held_load(db, today=today) as (app, pilot, gate):
+        # posted after a snapshot would have been (messages keep their order)
+        assert await wait_until(pilot, lambda: "building the estate" in app.status_note)
+        await pilot.pause()
+        assert app.analysis is None
+        early = rows(app)
+        text = screen_text(app)
         gate.set()
+        await wait_loaded(pilot)
+        assert rows(app)  # the load itself is unaffected
+        # and its snapshot is saved for the next start
+        assert await wait_until(pilot, lambda: snapshot.read(
+            db, snapshot.key(db, app.policy())) is not None)
+        assert early == [], text
+        return text
 
 
 async def test_after_a_write_the_old_snapshot_is_not_shown(filled_db):
@@ -161,22 +165,15 @@ async def test_after_a_colleagues_write_the_snapshot_follows_the_file(filled_db,
 @pytest.mark.parametrize("width", [80, 100, 120, 160])
 async def test_while_the_snapshot_shows_the_header_says_what_is_loading(filled_db, width):
     await first_start(filled_db)
-    gate = threading.Event()
-    store = SlowStore(filled_db, gate)
-    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
-    try:
-        async with app.run_test(size=(width, 30)) as pilot:
-            assert await asyncio.to_thread(store.entered.wait, 10)
-            assert await wait_until(pilot, lambda: bool(rows(app))
-                                    and "building the estate" in app.status_note)
-            await pilot.pause()
-            header = str(app.screen.query_one(SummaryBar).render())
-            assert "building the estate..." in header, header  # whole, never cut to "…"
-            assert "due 1" in header
-            gate.set()
-            await wait_loaded(pilot)
-    finally:
+    async with held_load(filled_db, size=(width, 30)) as (app, pilot, gate):
+        assert await wait_until(pilot, lambda: bool(rows(app))
+                                and "building the estate" in app.status_note)
+        await pilot.pause()
+        header = str(app.screen.query_one(SummaryBar).render())
+        assert "building the estate..." in header, header  # whole, never cut to "…"
+        assert "due 1" in header
         gate.set()
+        await wait_loaded(pilot)
 
 
 @pytest.mark.parametrize("width", range(80, 181, 5))
@@ -297,25 +294,18 @@ async def test_a_lookup_while_loading_says_so_not_no_matches(filled_db):
     from textual.command import CommandList
 
     await first_start(filled_db)
-    gate = threading.Event()
-    store = SlowStore(filled_db, gate)
-    app = SmartnetApp(Settings(db_path=filled_db, today=TODAY), store=store)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            assert await asyncio.to_thread(store.entered.wait, 10)
-            assert await wait_until(pilot, lambda: bool(rows(app)))  # the snapshot's rows
-            await pilot.press("colon", *"foc0007")
+    async with held_load(filled_db) as (app, pilot, gate):
+        assert await wait_until(pilot, lambda: bool(rows(app)))  # the snapshot's rows
+        await pilot.press("colon", *"foc0007")
 
-            def hits() -> str:
-                try:
-                    lst = app.screen.query_one(CommandList)
-                except Exception:  # noqa: BLE001 - the palette not open yet
-                    return ""
-                return " | ".join(str(lst.get_option_at_index(i).prompt)
-                                  for i in range(lst.option_count))
+        def hits() -> str:
+            try:
+                lst = app.screen.query_one(CommandList)
+            except Exception:  # noqa: BLE001 - the palette not open yet
+                return ""
+            return " | ".join(str(lst.get_option_at_index(i).prompt)
+                              for i in range(lst.option_count))
 
-            assert await wait_until(pilot, lambda: "still loading" in hits()), hits()
-            gate.set()
-            await wait_loaded(pilot)
-    finally:
+        assert await wait_until(pilot, lambda: "still loading" in hits()), hits()
         gate.set()
+        await wait_loaded(pilot)
